@@ -7,6 +7,7 @@ functions and nothing else.
 """
 
 from .corpus import load_corpus, read_text
+from .counts import TermCounts, term_counts
 from .langs import SUPPORTED_LANGS, check_lang
 from .normalize import normalize, normalize_term
 from .overview import corpus_summary, vocabulary_overlap
@@ -32,6 +33,7 @@ from .tokens import (
 __all__ = [
     "SUPPORTED_LANGS",
     "Analyzer",
+    "TermCounts",
     "check_lang",
     "corpus_summary",
     "load_corpus",
@@ -47,6 +49,7 @@ __all__ = [
     "sentences",
     "source_colors",
     "stopwords",
+    "term_counts",
     "terms",
     "token_spans",
     "tokenize",
