@@ -352,7 +352,9 @@ def _fallback_source(rel: Path, signature: str | None) -> str:
 
 def _load_folder(folder, *, metadata, lang, headline, signature, encoding, strict) -> list[dict]:
     meta = _read_metadata(folder, metadata)
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and not _hidden(p, folder))
+    meta_file = Path(meta.attrs["path"]).resolve() if meta is not None else None
+    files = sorted(p for p in folder.rglob("*")
+                   if p.is_file() and not _hidden(p, folder) and p.resolve() != meta_file)
     skipped = [p for p in files if p.suffix.lower() != ".txt" and p.name.lower() not in _COMPANIONS]
     texts = [p for p in files if p.suffix.lower() == ".txt" and p.name.lower() not in _COMPANIONS]
     if skipped:

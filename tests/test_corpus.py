@@ -300,3 +300,12 @@ def test_table_with_empty_source(tmp_path):
     pd.DataFrame({"text": ["Uno.", "Due."], "source": ["A", ""]}).to_csv(path, index=False)
     with pytest.raises(ValueError, match=r"row 2: the source is empty"):
         load_corpus(path)
+
+
+def test_explicit_metadata_file_inside_the_folder_is_not_a_document(tmp_path):
+    (tmp_path / "a.txt").write_text("Uno.", encoding="utf-8")
+    (tmp_path / "meta.csv").write_text("file,source\na.txt,A\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        docs = load_corpus(tmp_path, metadata=tmp_path / "meta.csv")
+    assert docs["source"].tolist() == ["A"]
