@@ -1,0 +1,262 @@
+"""Scaling: the fast path of terms, streaming readers, n_jobs and pruning give exact results."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis import load_corpus, term_counts, terms
+from analysis import tokens as tokens_module
+from analysis.counts import count_partition, merge_counts
+from analysis.stream import count_rows, partitions, read_batches, read_partition
+from analysis.tokens import _bound_terms, _fast_terms, _reference_terms, _stopword_set
+
+
+def same_counts(a, b):
+    """Two TermCounts are equal in every field."""
+    return (a.terms.tolist() == b.terms.tolist() and a.groups == b.groups and a.by == b.by
+            and (a.matrix != b.matrix).nnz == 0 and a.matrix.shape == b.matrix.shape
+            and a.totals.tolist() == b.totals.tolist() and a.n_docs.tolist() == b.n_docs.tolist())
+
+
+def reference(text, lang="it", stopwords=True, stem=False):
+    return _reference_terms(text, lang, _stopword_set(stopwords, lang), stem, 1, 1)
+
+
+def fast(text, lang="it", stopwords=True, stem=False):
+    return _fast_terms(text, lang, _stopword_set(stopwords, lang), stem)
+
+
+# --- fast path of terms == reference ------------------------------------------------
+# Shapes the chunk parser handles itself, and the rare ones it must hand to the scanner.
+FAST_CASES = [
+    "Il ministro degli Esteri russo, Sergej Lavrov, è arrivato a Wonsan.",
+    "dell’intelligence e dell'intelligence, l’Ucraina; all'inizio.",
+    "Kim Jong Un e Kim Jong-un. Un accordo? Di certo!",
+    "Lo scrisse J. R. Tolkien. Fine. A. e B.",
+    "L'on. Rossi e il sig. Bianchi, la dott.ssa Verdi, ecc. e U.S. Army",
+    "O'Brien, po' di pace, E' vero, mo' basta",
+    "6.000 soldati, 3,5 per cento, alle 10.30, il 20%, nel 2024. 12/07/2025",
+    "«Basta», disse. “Incondizionato”. \"certa\" (Tass) [sic] … ...",
+    "vedi www.lemonde.fr e https://x.it/a?b=1. redazione@esempio.it @KCNA_news #Wonsan",
+    "inter\u00adnazionale CAFFE\u0301 caffè Città PERCHÉ",
+    "zero\u200bwidth e bom\ufeff qui, e un separatore\x1cqui",
+    "a capo\nIl testo\n\nNuovo paragrafo\u2028riga\u00a0spazio",
+    "Russia's army didn't move. I'm here, O'Brien's.",
+    "www. www.… A.\u200b Rossi J.\nR.",
+]
+
+
+@pytest.mark.parametrize("text", FAST_CASES)
+@pytest.mark.parametrize("lang", ["it", "en"])
+@pytest.mark.parametrize("stopwords", [True, False, ["leader", "Il", "un"]])
+@pytest.mark.parametrize("stem", [False, True])
+def test_fast_path_equals_reference_on_tricky_text(text, lang, stopwords, stem):
+    got = fast(text, lang, stopwords, stem)
+    if got is None:  # handed to the reference path
+        assert any(c in text for c in "\x1c\u200b\ufeff")
+        return
+    assert got == reference(text, lang, stopwords, stem)
+
+
+PIECES = st.sampled_from([
+    "il", "Il", "la", "La", "di", "Di", "un", "Un", "e", "E", "kim", "Kim", "Jong", "Un",
+    "dell'", "dell’", "l'", "L’", "agenzia", "Ucraina", "on.", "sig.", "J.", "R.", "U.S.",
+    "A", ".", ",", ";", ":", "!", "?", "…", "...", "«", "»", "“", "”", '"', "'", "’", "(",
+    ")", "-", "–", "6.000", "3,5", "10.30", "20", "%", "2024", "www", "www.", "x.it",
+    "@", "#", "po'", "E'", "O'", "Brien", "'s", "n't", "città", "CITTÀ", "é", "\u0301",
+    "\u00ad", "🙂", "a", "b", "é", "ß", "Ø", "x",
+])
+SEPARATORS = st.sampled_from(["", "", "", " ", " ", " ", "  ", "\n", "\n\n", "\t", "\u00a0",
+                              "\u2009", "\u200b", "\x1c", "\ufeff", "\u2028"])
+TEXTS = st.lists(st.tuples(PIECES, SEPARATORS), max_size=25).map(
+    lambda pairs: "".join(p + s for p, s in pairs))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXTS, st.sampled_from(["it", "en"]), st.sampled_from([True, False, ("un", "kim")]),
+       st.booleans())
+def test_fast_path_equals_reference_on_generated_text(text, lang, stopwords, stem):
+    got = fast(text, lang, stopwords, stem)
+    if got is not None:
+        assert got == reference(text, lang, stopwords, stem)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=60))
+def test_fast_path_equals_reference_on_any_unicode(text):
+    got = fast(text)
+    if got is not None:
+        assert got == reference(text)
+
+
+def test_terms_uses_the_fast_path_and_agrees_on_the_seeds():
+    assert tokens_module._USE_FAST_PATH
+    for doc in load_corpus().itertuples():
+        for stem in (False, True):
+            assert terms(doc.text, doc.lang, stem=stem) == reference(doc.text, doc.lang, stem=stem)
+            assert _bound_terms(doc.lang, stem=stem)(doc.text) == terms(doc.text, doc.lang, stem=stem)
+
+
+def test_fast_path_cache_is_bounded(monkeypatch):
+    monkeypatch.setattr(tokens_module, "_FAST_CACHE_MAX", 5)
+    monkeypatch.setattr(tokens_module, "_fast_caches", {})
+    text = " ".join(f"parola{k}" for k in range(50))
+    assert fast(text) == reference(text)
+    assert fast(text) == reference(text)  # the full cache is dropped and rebuilt
+    ((cache, initials),) = tokens_module._fast_caches.values()
+    assert len(cache) == 50 and not initials  # dropped at the start of the second call, refilled
+
+
+# --- streaming readers ---------------------------------------------------------------
+def corpus(n=60):
+    sources = ["Alfa", "Beta", "Gamma"]
+    words = ["Kim", "Lavrov", "l'agenzia", "dell’incontro", "6.000", "Mosca", "il", "soldati"]
+    rows = []
+    for k in range(n):
+        text = " ".join(words[(k * j) % len(words)] for j in range(1, 2 + k % 7)) + "."
+        rows.append({"doc_id": f"{k:03d}", "source": sources[k % 3], "text": text,
+                     "lang": "it", "date": f"2025-07-{1 + k % 28:02d}"})
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture()
+def files(tmp_path):
+    docs = corpus()
+    jsonl = tmp_path / "news.jsonl"
+    jsonl.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n"
+                             for r in docs.to_dict("records")), encoding="utf-8")
+    parquet = tmp_path / "news.parquet"
+    docs.to_parquet(parquet, row_group_size=7)
+    return docs, jsonl, parquet
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(1, 70))
+def test_jsonl_partitions_give_every_line_once(files, batch_size):
+    docs, jsonl, _ = files
+    parts = partitions(jsonl, batch_size=batch_size)
+    ids = [i for p in parts for i in read_partition(p, columns=["doc_id"])["doc_id"]]
+    assert ids == docs["doc_id"].tolist()
+
+
+def test_read_batches_sizes_and_columns(files):
+    docs, jsonl, parquet = files
+    for path in (jsonl, parquet):
+        batches = list(read_batches(path, batch_size=25, columns=["source", "text"]))
+        assert [len(b) for b in batches] == [25, 25, 10]
+        assert list(batches[0].columns) == ["source", "text"]
+        assert pd.concat(batches)["text"].tolist() == docs["text"].tolist()
+        assert count_rows(path) == 60
+    # parquet partitions are whole row groups of 7 rows: 25 rows -> 4 groups (28 rows)
+    assert [p.rows for p in partitions(parquet, batch_size=25)] == [28, 28, 4]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet", "folder"])
+def test_counts_from_a_path_equal_counts_in_memory(files, fmt):
+    docs, jsonl, parquet = files
+    path = {"jsonl": jsonl, "parquet": parquet, "folder": parquet.parent}[fmt]
+    expected = term_counts(docs)
+    if fmt == "folder":  # both files: every document twice
+        expected = merge_counts([expected, expected])
+    got = term_counts(path, batch_size=9, progress=False)
+    assert same_counts(got, expected)
+
+
+def test_stream_errors_name_the_file(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"source": "A", "text": "ok"}\nnot json\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad.jsonl, byte 30: not a JSON object"):
+        term_counts(bad, progress=False)
+    nosource = tmp_path / "nosource.jsonl"
+    nosource.write_text('{"text": "ok"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"nosource.jsonl: no column\(s\) \['source'\]"):
+        term_counts(nosource, progress=False)
+    (tmp_path / "x.txt").write_text("a", encoding="utf-8")
+    with pytest.raises(ValueError, match="cannot stream a .txt file"):
+        term_counts(tmp_path / "x.txt")
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        term_counts(tmp_path / "missing.parquet")
+
+
+# --- n_jobs and batches --------------------------------------------------------------
+def test_n_jobs_gives_identical_counts(files):
+    docs, _, parquet = files
+    one = term_counts(docs)
+    assert same_counts(term_counts(docs, n_jobs=2, batch_size=7), one)
+    assert same_counts(term_counts(parquet, n_jobs=2, batch_size=10, progress=False), one)
+    assert same_counts(term_counts(docs, n_jobs=-1, batch_size=50, by="date", min_count=2),
+                       term_counts(docs, by="date", min_count=2))
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(1, 61))
+def test_any_batch_size_gives_identical_counts(batch_size):
+    docs = corpus()
+    assert same_counts(term_counts(docs, batch_size=batch_size), term_counts(docs))
+
+
+def test_counts_equal_the_sum_of_terms_per_group():
+    docs = corpus()
+    counts = term_counts(docs, batch_size=11)
+    for group in counts.groups:
+        expected = {}
+        for text in docs.loc[docs.source == group, "text"]:
+            for t in terms(text):
+                expected[t] = expected.get(t, 0) + 1
+        assert counts.column(group) == dict(sorted(expected.items()))
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"n_jobs": 0}, "n_jobs"), ({"n_jobs": 1.5}, "n_jobs"), ({"batch_size": 0}, "batch_size"),
+    ({"ngram_range": (2, 1)}, "ngram_range"),
+])
+def test_bad_scale_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        term_counts(corpus(), **kwargs)
+
+
+def test_docs_of_the_wrong_type():
+    with pytest.raises(TypeError, match="docs must be a DataFrame"):
+        term_counts(42)
+
+
+# --- pruning ---------------------------------------------------------------------------
+def test_min_count_prunes_after_merging_and_keeps_totals():
+    docs = pd.DataFrame({"source": ["A", "B", "A"],
+                         "text": ["Kim Lavrov Mosca", "Kim Pyongyang", "Lavrov"]})
+    # over all groups: kim 2, lavrov 2, mosca 1, pyongyang 1. Batches of one document
+    # each see every term once, so pruning must wait for the merge.
+    counts = term_counts(docs, min_count=2, batch_size=1)
+    assert counts.terms.tolist() == ["kim", "lavrov"]
+    assert counts.wide().values.tolist() == [[1, 1], [2, 0]]
+    assert counts.totals.tolist() == [4, 2]  # A: kim lavrov mosca lavrov; B: kim pyongyang
+    assert counts.to_frame()["per_1k"].tolist() == [250.0, 500.0, 500.0]
+
+
+def test_merge_keeps_totals_of_pruned_parts():
+    a = term_counts(pd.DataFrame({"source": ["A"], "text": ["Kim Kim Mosca"]}), min_count=2)
+    b = term_counts(pd.DataFrame({"source": ["A"], "text": ["Kim Lavrov"]}))
+    merged = merge_counts([a, b])
+    assert merged.column("A") == {"kim": 3, "lavrov": 1}
+    assert merged.totals.tolist() == [5]  # 3 + 2 terms, whatever was pruned
+
+
+def test_count_partition_checks_columns():
+    with pytest.raises(ValueError, match="missing column"):
+        count_partition(pd.DataFrame({"text": ["a"]}))
+    assert np.array_equal(count_partition(corpus()).n_docs, [20, 20, 20])
+
+
+def test_a_large_parquet_row_group_is_cut_into_partitions(tmp_path):
+    docs = corpus()
+    path = tmp_path / "one-group.parquet"
+    docs.to_parquet(path, row_group_size=1000)  # all 60 rows in one row group
+    parts = partitions(path, batch_size=25)
+    assert [(p.rows, p.offset) for p in parts] == [(25, 0), (25, 25), (10, 50)]
+    ids = [i for p in parts for i in read_partition(p, columns=["doc_id"])["doc_id"]]
+    assert ids == docs["doc_id"].tolist()
+    assert same_counts(term_counts(path, n_jobs=2, progress=False), term_counts(docs))
