@@ -64,9 +64,12 @@ $(STAMP): pyproject.toml constraints.txt
 # Main jobs
 # ---------------------------------------------------------------------------
 
-figures: $(STAMP) ## Run every notebooks/NN-*.ipynb headless; they write figures/
+figures: $(STAMP) ## Run every notebooks/NN-*.ipynb headless (they write figures/), then figures/README.md and exercises
 	env -u ANALYSIS_FIGURES_DIR $(VENV_PY) scripts/run_notebooks.py \
 		--timeout $(CELL_TIMEOUT) --save-dir $(EXECUTED_DIR) $(NOTEBOOKS)
+	env -u ANALYSIS_FIGURES_DIR $(VENV_PY) -c \
+		'from analysis.plots.catalog import write_figures_readme; print("wrote", write_figures_readme())'
+	$(VENV_PY) scripts/make_exercises.py
 
 # Figures from tests go to build/test-figures, never to the committed figures/.
 test: $(STAMP) ## Run unit tests, doctests and every notebook (offline)
@@ -88,6 +91,40 @@ strip: $(STAMP) ## Strip outputs and counts from notebooks/*.ipynb in place
 # Later targets (not implemented yet): report, exercises, benchmark, fuzz.
 # Add each one here with a "## description" so that `make help` lists it.
 # ---------------------------------------------------------------------------
+
+# The fuzz tests run a few fixed examples in `make test`; this runs thousands of
+# random ones (failures are kept in .hypothesis/ and replayed) and the 50 MB
+# one-line document. Takes a few minutes.
+.PHONY: fuzz
+fuzz: $(STAMP) ## Long fuzz run of the text stages and the robustness tests
+	ANALYSIS_FUZZ=long MPLBACKEND=Agg $(VENV_PY) -m pytest -p no:cacheprovider \
+		tests/test_fuzz.py tests/test_robustness.py
+
+REPORT_DIR := $(BUILD)/report
+.PHONY: report exercises
+
+report: $(STAMP) ## Write the HTML report on seeds/ into build/report/ (report.html)
+	mkdir -p $(BUILD)
+	$(VENV_PY) -m analysis report seeds --out $(REPORT_DIR) --overwrite
+
+exercises: $(STAMP) ## Regenerate notebooks/exercises/ (student versions) from the cell tags
+	$(VENV_PY) scripts/make_exercises.py
+
+# Synthetic corpora go to build/bench (ignored by git; never commit them). Each
+# stage runs in its own process, interleaved, medians of BENCH_REPEAT runs; the
+# table is printed and the raw numbers saved as build/bench/results-<size>.json.
+# See docs/benchmarks.md.
+BENCH_REPEAT ?= 3
+.PHONY: benchmark benchmark-large
+benchmark: $(STAMP) ## Time every stage on 1k and 10k synthetic articles, vs CountVectorizer
+	$(VENV_PY) -m benchmarks.generate --sizes 1k 10k
+	$(VENV_PY) -m benchmarks.run --size 1k --repeat $(BENCH_REPEAT)
+	$(VENV_PY) -m benchmarks.run --size 10k --repeat $(BENCH_REPEAT)
+
+benchmark-large: $(STAMP) ## Streamed counting on 100k and 1M articles (~4 GB; slow)
+	$(VENV_PY) -m benchmarks.generate --sizes 100k 1M
+	$(VENV_PY) -m benchmarks.run --size 100k --repeat 1 --stages countvectorizer counts-1 counts-stream-2
+	$(VENV_PY) -m benchmarks.run --size 1M --repeat 1 --stages counts-stream-2
 
 # ---------------------------------------------------------------------------
 # Maintenance

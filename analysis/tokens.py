@@ -393,20 +393,29 @@ def _check_ngram_range(ngram_range) -> tuple[int, int]:
     return lo, hi
 
 
+def _name_cased(surface: str) -> bool:
+    """True for a capital initial that can mark a name part (``Un``, ``L'``), not for a
+    word in capitals (``HA``, ``DELL'``), which says nothing in all-caps text."""
+    if not surface[:1].isupper():
+        return False
+    return not (surface.isupper() and sum(c.isalpha() for c in surface) > 1)
+
+
 def _flag_stops(text: str, toks: Sequence[Token], words: Sequence[str], stop) -> list[bool]:
     """Mark stopwords, keeping capitalised function words inside a name.
 
     A stopword written with a capital initial right after another word token
     (``Kim Jong Un``, ``Il Sole 24 Ore`` mid-sentence) is part of a name, not a
     function word, so it is kept. At a sentence start or after punctuation the
-    capital says nothing and the stopword is dropped.
+    capital says nothing and the stopword is dropped; so does a stopword written
+    all in capitals (``IL MINISTRO HA DETTO``).
     """
     flags = []
     prev_is_term = False
     for tok, word in zip(toks, words):
         is_term = tok.kind in _TERM_KINDS
         flag = word in stop
-        if flag and prev_is_term and text[tok.start].isupper():
+        if flag and prev_is_term and _name_cased(text[tok.start : tok.end]):
             flag = False
         flags.append(flag)
         prev_is_term = is_term
@@ -463,6 +472,15 @@ def terms(
     lang = check_lang(lang)
     lo, hi = _check_ngram_range(ngram_range)
     stop = _stopword_set(stopwords, lang)
+    if _USE_FAST_PATH and (lo, hi) == (1, 1) and isinstance(text, str):
+        fast = _fast_terms(text, lang, stop, bool(stem))
+        if fast is not None:
+            return fast
+    return _reference_terms(text, lang, stop, stem, lo, hi)
+
+
+def _reference_terms(text, lang, stop, stem, lo, hi) -> list[str]:
+    """The reference implementation of :func:`terms` (every option, any text)."""
     toks = scan(text, lang)
     words = [normalize_term(text[t.start : t.end]) for t in toks]
     is_stop = _flag_stops(text, toks, words, stop) if stop else [False] * len(toks)
@@ -484,6 +502,172 @@ def terms(
         for n in range(lo, hi + 1):
             out.extend(" ".join(seq[i : i + n]) for i in range(len(seq) - n + 1))
     return out
+
+
+# --- fast path for unigram terms -------------------------------------------------
+# Tokens never contain whitespace and every lookaround of the token patterns sees at
+# most one character outside its token, except the initials rule ("J." followed by
+# whitespace and a capital). So the terms of a whitespace-separated chunk depend only
+# on the chunk, on whether the previous chunk ended with a term (the rule that keeps a
+# capitalised stopword inside a name) and, for a chunk ending in a capital and a full
+# stop, on whether the next chunk starts with a capital. News text repeats its chunks
+# ("dell'agenzia", "Mosca,"), so each one is analysed once (common shapes directly,
+# any other by the reference scanner) and remembered. Texts with characters that split chunks differently from the
+# tokenizer (ASCII separators U+001C-U+001F, zero-width space, BOM) take the
+# reference path. tests/test_scale.py checks that both paths agree.
+_FAST_UNSAFE = regex.compile("[\x1c-\x1f\u200b\ufeff]")
+_ENDS_INITIAL = regex.compile(r"\p{Lu}\.$")
+_STARTS_UPPER = regex.compile(r"\p{Lu}")
+_FAST_CACHE_MAX = 500_000
+_fast_caches: dict = {}
+_USE_FAST_PATH = True
+
+
+# The common chunk shapes, parsed without the scanner: opening marks, then a word of
+# Latin-1 letters (Italian: optionally elided, "dell'agenzia") or a plain number, then
+# closing marks. Every other chunk goes through :func:`scan`.
+_LATIN_WORD = "[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff]+"
+_SIMPLE_CHUNK = regex.compile(
+    "([«“\"(\\[]*)"
+    f"(?:({_LATIN_WORD})(?:(['’])({_LATIN_WORD}))?|([0-9]+(?:[.,][0-9]+)*))"
+    "([»”\"),.;:!?…%\\]]*)"
+)
+
+
+def _simple_entry(chunk: str, lang: str, stop, stemmer):
+    """Cache entry ``(terms after a non-term, terms after a term, ends with a term)`` of
+    a common chunk, computed directly, or None for any other shape (abbreviations,
+    initials, possible URLs, English clitics and O'Brien go to the scanner). Latin-1 letters are already NFC and lower-case to Latin-1,
+    so ``normalize_term`` of such a word is ``word.lower()``."""
+    m = _SIMPLE_CHUNK.fullmatch(chunk)
+    if m is None:
+        return None
+    lead, word, apostrophe, rest, number, trail = m.groups()
+    out_state = 0 if trail else 1
+    if number is not None:
+        kept = () if number in stop else (number,)
+        return kept, kept, out_state
+    if word.lower().startswith("www"):
+        return None  # could start a URL
+    if trail.startswith("."):
+        if ((rest if apostrophe else word) + ".").lower() in wordlist(f"abbreviations_{lang}"):
+            return None  # an abbreviation ("sig.", "L'on.")
+        if len(word) == 1 and not apostrophe:
+            return None  # an initial or a one-letter abbreviation
+    if not apostrophe:
+        term = word.lower()
+        if term not in stop:
+            kept = (stemmer.stem(term),) if stemmer else (term,)
+            return kept, kept, out_state
+        if lead or not _name_cased(word):
+            return (), (), out_state
+        return (), ((stemmer.stem(term),) if stemmer else (term,)), out_state
+    if lang != "it" or word == "O":
+        return None  # English clitics, O'Brien
+    first, second = word.lower() + "'", rest.lower()
+    if stemmer:
+        first_kept, second_kept = stemmer.stem(first), stemmer.stem(second)
+    else:
+        first_kept, second_kept = first, second
+    # the second token follows a term (the elided word): kept unless a lower-case stopword
+    tail = () if second in stop and not _name_cased(rest) else (second_kept,)
+    if first not in stop:
+        both = (first_kept, *tail)
+        return both, both, out_state
+    after_term = (first_kept, *tail) if not lead and _name_cased(word) else tail
+    return tail, after_term, out_state
+
+
+def _scanned_entry(chunk: str, lang: str, stop, stem: bool, follow_upper: bool):
+    """Cache entry of any chunk through the reference scanner; None if it has no token."""
+    norm = normalize(chunk)
+    probe = norm + " A" if follow_upper else norm
+    toks = [t for t in scan(probe, lang) if t.start < len(norm)]
+    if not toks:
+        return None
+    words = [normalize_term(chunk[t.start : t.end]) for t in toks]
+    stemmer = _stemmer(lang) if stem else None
+    kept_by_state = []
+    for prev_is_term in (False, True):
+        kept = []
+        for tok, word in zip(toks, words):
+            is_term = tok.kind in _TERM_KINDS
+            flag = word in stop
+            if flag and prev_is_term and _name_cased(chunk[tok.start : tok.end]):
+                flag = False
+            if is_term and not flag:
+                kept.append(stemmer.stem(word) if stemmer and tok.kind == "word" else word)
+            prev_is_term = is_term
+        kept_by_state.append(tuple(kept))
+    if kept_by_state[0] == kept_by_state[1]:
+        kept_by_state[1] = kept_by_state[0]
+    return kept_by_state[0], kept_by_state[1], int(toks[-1].kind in _TERM_KINDS)
+
+
+def _miss(chunk: str, nxt: str, cache: dict, initials: dict, lang, stop, stem):
+    """Entry of a chunk not in the cache (computed and remembered), or None for a chunk
+    the fast path cannot handle. Chunks ending like an initial ("J.") depend on the
+    next chunk and are kept in ``initials``, keyed by (chunk, next starts upper case)."""
+    if chunk[-1] == "." and _ENDS_INITIAL.search(chunk):
+        key = (chunk, bool(_STARTS_UPPER.match(nxt)))
+        entry = initials.get(key)
+        if entry is None:
+            entry = _scanned_entry(chunk, lang, stop, stem, key[1])
+            if entry is not None:
+                initials[key] = entry
+        return entry
+    entry = _simple_entry(chunk, lang, stop, _stemmer(lang) if stem else None)
+    if entry is None:
+        entry = _scanned_entry(chunk, lang, stop, stem, False)
+    if entry is not None:
+        cache[chunk] = entry
+    return entry
+
+
+def _fast_terms(text: str, lang: str, stop, stem: bool) -> list[str] | None:
+    """Unigram terms through the chunk cache, or None when the text needs the reference path."""
+    if _FAST_UNSAFE.search(text):
+        return None
+    key = (lang, stop, stem)
+    caches = _fast_caches.get(key)
+    if caches is None or len(caches[0]) > _FAST_CACHE_MAX:
+        if len(_fast_caches) > 16:
+            _fast_caches.clear()
+        caches = _fast_caches[key] = ({}, {})
+    cache, initials = caches
+    get = cache.get
+    out: list[str] = []
+    extend = out.extend
+    state = 0
+    chunks = text.split()
+    for k, chunk in enumerate(chunks):
+        entry = get(chunk)
+        if entry is None:
+            nxt = chunks[k + 1] if k + 1 < len(chunks) else ""
+            entry = _miss(chunk, nxt, cache, initials, lang, stop, stem)
+            if entry is None:
+                return None
+        extend(entry[state])
+        state = entry[2]
+    return out
+
+
+def _bound_terms(lang: str, *, stopwords=True, stem: bool = False, ngram_range=(1, 1)):
+    """``terms`` with its options checked and resolved once: a fast ``str -> list`` for
+    counting many documents (the same output as :func:`terms` with these options)."""
+    lang = check_lang(lang)
+    lo, hi = _check_ngram_range(ngram_range)
+    stop = _stopword_set(stopwords, lang)
+    stem = bool(stem)
+
+    def bound(text: str) -> list[str]:
+        if _USE_FAST_PATH and (lo, hi) == (1, 1) and isinstance(text, str):
+            fast = _fast_terms(text, lang, stop, stem)
+            if fast is not None:
+                return fast
+        return _reference_terms(text, lang, stop, stem, lo, hi)
+
+    return bound
 
 
 class Analyzer:
