@@ -132,6 +132,13 @@ def test_figures_readme_is_generated_from_the_catalog():
             assert f"]({stem}.{ext})" in committed
 
 
+def test_project_readme_lists_every_figure_with_its_notebook_and_function():
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    for row in catalog_table().itertuples():
+        line = f"| `{row.stem}` | `{row.notebook}` | `{row.function}` |"
+        assert line in readme, f"README.md 'Where each figure comes from' lacks: {line}"
+
+
 # ---------------------------------------------------------------------------
 # Byte-identical across runs and processes
 # ---------------------------------------------------------------------------
