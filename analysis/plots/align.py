@@ -18,6 +18,18 @@ def _snippet(text, max_chars: int) -> str:
     return text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "…"
 
 
+def _reading_columns(ax, sources, ylabel: str) -> None:
+    """Axes of one column per source, named on top, read from top to bottom (no frame)."""
+    ax.set_xticks(range(len(sources)), sources)
+    ax.xaxis.tick_top()
+    ax.tick_params(axis="x", length=0, labelsize=10)
+    ax.set_yticks([])
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_ylabel(ylabel)
+
+
 def _side(pairs: pd.DataFrame, own: str) -> pd.DataFrame:
     part = pairs[pairs[f"sent_{own}"] >= 0]
     side = pd.DataFrame({
@@ -101,14 +113,7 @@ def plot_alignment(
                             color=colors[source] if is_only else "#222222")
         ax.set_xlim(-1.55, 2.55)
         ax.set_ylim(-0.06, 1.06)
-        ax.set_xticks([0, 1], [a, b])
-        ax.xaxis.tick_top()
-        ax.tick_params(axis="x", length=0, labelsize=10)
-        ax.set_yticks([])
-        ax.grid(False)
-        for spine in ax.spines.values():
-            spine.set_visible(False)
-        ax.set_ylabel("reading order (first sentence at the top)")
+        _reading_columns(ax, [a, b], "reading order (first sentence at the top)")
         ax.set_xlabel("line: matched pair (width and number: similarity, 0-1); "
                       "filled mark: no counterpart in the other source")
         handles = [
@@ -181,14 +186,7 @@ def plot_numbers(
                         ax.plot([k, k + 1], [y0, y1], color=NEUTRAL, linewidth=1.0, zorder=1)
         ax.set_xlim(-0.7, len(sources) - 0.3)
         ax.set_ylim(-n + 0.4, 0.8)
-        ax.set_xticks(range(len(sources)), sources)
-        ax.xaxis.tick_top()
-        ax.tick_params(axis="x", length=0, labelsize=10)
-        ax.set_yticks([])
-        ax.grid(False)
-        for spine in ax.spines.values():
-            spine.set_visible(False)
-        ax.set_ylabel("order in the text (first figure at the top)")
+        _reading_columns(ax, sources, "order in the text (first figure at the top)")
         ax.set_xlabel("bold: a figure only this source gives; grey line: same kind and unit "
                       "in both; (sN): sentence N")
         ax.set_title("Numbers each source gives", pad=22)
