@@ -98,7 +98,8 @@ strip: $(STAMP) ## Strip outputs and counts from notebooks/*.ipynb in place
 .PHONY: fuzz
 fuzz: $(STAMP) ## Long fuzz run of the text stages and the robustness tests
 	ANALYSIS_FUZZ=long MPLBACKEND=Agg $(VENV_PY) -m pytest -p no:cacheprovider \
-		tests/test_fuzz.py tests/test_robustness.py
+		tests/test_fuzz.py tests/test_robustness.py tests/test_fast_scan.py \
+		tests/test_entities_speed.py tests/test_quotes_speed.py tests/test_tfidf_speed.py
 
 REPORT_DIR := $(BUILD)/report
 .PHONY: report exercises

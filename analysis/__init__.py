@@ -52,26 +52,7 @@ from .normalize import normalize, normalize_term
 from .numbers import numbers, numbers_side_by_side
 from .overview import corpus_summary, vocabulary_overlap
 from .quotes import evaluate_quotes, load_lexicon, quotes, voices
-from .report import ReportError, build_report
-from .plots import (
-    plot_alignment,
-    plot_cooccurrence_network,
-    plot_document_lengths,
-    plot_entity_frequencies,
-    plot_entity_salience,
-    plot_frame_profile,
-    plot_numbers,
-    plot_share_of_voice,
-    plot_frequency_scatter,
-    plot_keyness_bars,
-    plot_log_ratio_intervals,
-    plot_prior_sensitivity,
-    plot_similarity_heatmap,
-    plot_vocabulary_overlap,
-    save_figure,
-    save_table,
-    source_colors,
-)
+# .report and .plots (figures, matplotlib) load on first use: see _LAZY at the end
 from .stream import count_rows, read_batches
 from .tfidf import (
     background_counts,
@@ -84,6 +65,7 @@ from .tfidf import (
 from .tokens import (
     Analyzer,
     scan,
+    scan_sentences,
     sentence_spans,
     sentences,
     stopwords,
@@ -162,6 +144,7 @@ __all__ = [
     "save_figure",
     "save_table",
     "scan",
+    "scan_sentences",
     "sentence_spans",
     "sentences",
     "source_colors",
@@ -182,3 +165,51 @@ __all__ = [
     "quotes",
     "voices",
 ]
+
+# Figures and the HTML report import matplotlib, about half a second per process, so
+# their names load on first use (PEP 562 module __getattr__): a process that only
+# counts (a term_counts(n_jobs=...) or Dask worker) never imports matplotlib.
+# `from analysis import plot_xxx`, `analysis.build_report`, `__all__` and
+# `dir(analysis)` are the same as with eager imports (tests/test_tfidf_speed.py).
+# A new public name of .plots or .report goes here, not into an import line above.
+_LAZY = {
+    "report": ("ReportError", "build_report"),
+    "plots": (
+        "plot_alignment",
+        "plot_cooccurrence_network",
+        "plot_document_lengths",
+        "plot_entity_frequencies",
+        "plot_entity_salience",
+        "plot_frame_profile",
+        "plot_numbers",
+        "plot_share_of_voice",
+        "plot_frequency_scatter",
+        "plot_keyness_bars",
+        "plot_log_ratio_intervals",
+        "plot_prior_sensitivity",
+        "plot_similarity_heatmap",
+        "plot_vocabulary_overlap",
+        "save_figure",
+        "save_table",
+        "source_colors",
+    ),
+}
+_LAZY_NAMES = {name: module for module, names in _LAZY.items() for name in names}
+
+
+def __getattr__(name):
+    import importlib
+
+    if name in _LAZY:  # the submodule itself: analysis.plots, analysis.report
+        return importlib.import_module(f".{name}", __name__)
+    module = _LAZY_NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__():
+    hidden = {"_LAZY", "_LAZY_NAMES", "__getattr__", "__dir__"}
+    return sorted((set(globals()) - hidden) | set(_LAZY) | set(_LAZY_NAMES))

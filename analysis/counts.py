@@ -48,7 +48,7 @@ import scipy.sparse as sp
 
 from .langs import check_lang
 from .stream import Partition, partitions, read_partition
-from .tokens import _bound_terms
+from .tokens import _bound_counts, _bound_terms, _has_unsafe
 
 __all__ = [
     "COUNTS_COLUMNS",
@@ -199,20 +199,53 @@ def count_partition(
     group_values = docs[by].astype(str).tolist()
     texts = docs["text"].tolist()
     groups = tuple(sorted(set(group_values)))
+    g_index = {g: k for k, g in enumerate(groups)}
     counters = {g: Counter() for g in groups}
     analyzers: dict = {}
+    group_counters: dict = {}
     canonical: dict = {}
+    fast: dict = {}  # lang -> texts of each group for the group counter
     for text, group, raw in zip(texts, group_values, raw_langs):
         lang = canonical.get(raw)
         if lang is None:
             lang = canonical[raw] = check_lang(raw, argument="lang in docs")
+            group_counters[lang] = _bound_counts(lang, **options)
+        if group_counters[lang] is not None and isinstance(text, str) \
+                and not _has_unsafe(text):
+            texts_of, groups_of = fast.setdefault(lang, ([], []))
+            texts_of.append(text)
+            groups_of.append(g_index[group])
+            continue
         analyze = analyzers.get(lang)
         if analyze is None:
             analyze = analyzers[lang] = _bound_terms(lang, **options)
         counters[group].update(analyze(text))
-    g_index = {g: k for k, g in enumerate(groups)}
     n_docs = np.bincount([g_index[g] for g in group_values], minlength=len(groups))
-    return _from_counters(counters, groups, n_docs=n_docs, by=by)
+    parts = []
+    for lang, (lang_texts, lang_groups) in fast.items():
+        result = group_counters[lang](lang_texts, lang_groups, len(groups))
+        if result is None:  # a chunk the fast path cannot handle: count text by text
+            analyze = analyzers.get(lang) or _bound_terms(lang, **options)
+            for text, g in zip(lang_texts, lang_groups):
+                counters[groups[g]].update(analyze(text))
+        else:
+            parts.append(result)
+    if len(parts) == 1 and not any(counters.values()):
+        vocab, matrix = parts[0]
+        return _from_matrix(vocab, matrix, groups, n_docs=n_docs, by=by)
+    merged = [_from_counters(counters, groups, n_docs=n_docs, by=by)]
+    zeros = np.zeros(len(groups), dtype=np.int64)
+    merged.extend(_from_matrix(vocab, matrix, groups, n_docs=zeros, by=by)
+                  for vocab, matrix in parts)
+    return merged[0] if len(merged) == 1 else merge_counts(merged)
+
+
+def _from_matrix(vocab: list, matrix, groups: tuple, *, n_docs, by: str) -> TermCounts:
+    """TermCounts of a sorted vocabulary and its terms x groups int64 CSR matrix."""
+    totals = np.asarray(matrix.sum(axis=0)).ravel().astype(np.int64)
+    terms_ = np.asarray(vocab, dtype=str) if vocab else _empty_terms()
+    return TermCounts(terms=terms_, groups=tuple(groups), matrix=matrix, totals=totals,
+                      n_docs=np.asarray(n_docs, dtype=np.int64), by=by)
 
 
 def _from_counters(counters: dict, groups: tuple, *, n_docs, by: str) -> TermCounts:
@@ -346,19 +379,24 @@ def _resolve_jobs(n_jobs) -> int:
     return int(n_jobs) if n_jobs > 0 else max(1, cores + 1 + int(n_jobs))
 
 
+_TASKS_PER_WORKER = 2
+
+
 def _tasks(docs, by: str, batch_size: int, jobs: int):
     """(iterable of tasks, number of documents if known). With several workers, a table
-    or file is cut into at least 4 tasks per worker, so that all of them are busy."""
+    or file is cut into at least ``_TASKS_PER_WORKER`` tasks per worker, so that all of
+    them are busy (few and large tasks: each task has a fixed cost per distinct chunk)."""
     if isinstance(docs, pd.DataFrame):
         _check_columns(docs, by)
         n = len(docs)
         if jobs > 1:
-            batch_size = max(1, min(batch_size, -(-n // (4 * jobs))))
+            batch_size = max(1, min(batch_size, -(-n // (_TASKS_PER_WORKER * jobs))))
         return [docs.iloc[k : k + batch_size] for k in range(0, n, batch_size)] or [docs], n
     if isinstance(docs, (str, os.PathLike)):
         parts = partitions(Path(docs), batch_size=batch_size)
-        if jobs > 1 and len(parts) < 4 * jobs:
-            parts = partitions(Path(docs), batch_size=max(1, batch_size * len(parts) // (4 * jobs)))
+        if jobs > 1 and len(parts) < _TASKS_PER_WORKER * jobs:
+            smaller = max(1, batch_size * len(parts) // (_TASKS_PER_WORKER * jobs))
+            parts = partitions(Path(docs), batch_size=smaller)
         rows = [p.rows for p in parts]
         return parts, (sum(rows) if all(r is not None for r in rows) else None)
     if isinstance(docs, Iterable):

@@ -27,8 +27,10 @@ To use a real cluster, connect a client to its scheduler and pass it::
     counts = term_counts("/shared/archive.parquet", client=client)
 
 :func:`map_reduce` is the generic runner behind it, for any other per-partition
-tally (e.g. entities or quotes per source): a function from a docs batch to a
-partial result, and a function that adds a list of partial results.
+tally (e.g. quotes per source): a function from a docs batch to a partial result,
+and a function that adds a list of partial results. Entity mentions depend on
+evidence pooled over the whole corpus, so per-partition entity tallies do not add
+up; ``entities(docs, client=...)`` runs its exact two-pass map-reduce instead.
 """
 
 from __future__ import annotations

@@ -83,10 +83,12 @@ Examples
 
 from __future__ import annotations
 
+import gc
 import unicodedata
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
@@ -98,7 +100,7 @@ import regex
 import yaml
 
 from .langs import check_lang
-from .normalize import normalize
+from .normalize import APOSTROPHES, HYPHENS, NEWLINES, SPACES, normalize
 from .resources import resource_path
 from .tokens import sentence_spans, stopwords, token_spans
 
@@ -646,8 +648,11 @@ def _place_cue(norm: str, start: int, floor: int, cues: dict) -> bool:
     return len(words) == 2 and words[0] in cues["place_nouns"] and words[1] in {"di", "of"}
 
 
-class _Extractor:
-    """Rule-based mention finder for one corpus (options and evidence fixed)."""
+class _ReferenceExtractor:
+    """Rule-based mention finder for one corpus (options and evidence fixed).
+
+    The reference implementation: :class:`_Extractor` adds exact shortcuts on top
+    of it, and ``tests/test_entities_speed.py`` checks that both find the same."""
 
     def __init__(self, gaz: Gazetteer, lang: str, evidence: _Evidence):
         self.gaz = gaz
@@ -975,6 +980,341 @@ class _Extractor:
         return pieces
 
 
+# Characters whose regex classes are the same in every Unicode version: ASCII
+# letters and digits and the Latin-1 letters (U+00C0-U+00FF but the signs U+00D7,
+# U+00F7) are \p{L} or \p{N}; these and the ASCII punctuation and symbols are never \s.
+_SURE_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                        + "".join(chr(c) for c in range(0xC0, 0x100) if c not in (0xD7, 0xF7)))
+_SURE_NOT_SPACE = _SURE_ALNUM | frozenset(chr(c) for c in range(0x21, 0x7F))
+_OPENERS = frozenset("«“\"‘([")  # the marks of _OPENING
+
+
+def _fast_is_initial(norm: str, start: int, sent_start: int) -> bool:
+    """:func:`_is_initial`, deciding the common cases from the characters around.
+
+    ``_is_initial`` is true when nothing but punctuation precedes the word in its
+    sentence, or when an opening mark followed only by whitespace ends right
+    before it (``_OPENING``). An opening mark one or two characters before
+    (the second with a space between) makes it true; a letter or digit in the
+    sentence before the word makes the first test fail, and then a last
+    character (or a last character before a space) that is surely neither
+    whitespace nor an opening mark makes the second fail. Anything else goes to
+    :func:`_is_initial`.
+    """
+    if start == sent_start:
+        return True
+    before = norm[start - 1]
+    if before in _OPENERS:
+        return True
+    if before == " ":
+        if start - 2 < sent_start:
+            return _is_initial(norm, start, sent_start)
+        before = norm[start - 2]
+        if before in _OPENERS:
+            return True
+        if before in _SURE_ALNUM:
+            return False
+    if before in _SURE_NOT_SPACE and norm[sent_start] in _SURE_ALNUM:
+        return False
+    return _is_initial(norm, start, sent_start)
+
+
+class _LazyKeys:
+    """The :func:`name_key` set of a document's capitalised words, built on first use
+    (only hyphenated words ask for it)."""
+
+    __slots__ = ("_norm", "_words", "_keys")
+
+    def __init__(self, norm: str, words: list):
+        self._norm, self._words, self._keys = norm, words, None
+
+    def __contains__(self, key) -> bool:
+        if self._keys is None:
+            self._keys = {name_key(self._norm[a:b]) for a, b in self._words}
+        return key in self._keys
+
+
+# The characters normalize() changes, each to one character that it keeps. Texts
+# hold few of them (typographic apostrophes, non-breaking spaces), so replacing each
+# one present by its normalize() gives normalize(text) without a per-character
+# table lookup over the whole text (tests/test_entities_speed.py checks the
+# equality on every code point).
+_CHANGED = tuple((c, normalize(c)) for c in APOSTROPHES + SPACES + HYPHENS + NEWLINES)
+
+
+def _normalized(text: str) -> str:
+    """``normalize(text)``, computed from the few characters it changes."""
+    for char, replacement in _CHANGED:
+        if char in text:
+            text = text.replace(char, replacement)
+    return text
+
+
+_SHORT_CONTEXT = 40  # characters read first by _fast_prev_words
+
+
+def _fast_prev_words(norm: str, start: int, n: int, floor: int = 0) -> list[str]:
+    """:func:`_prev_words`, reading a short window first.
+
+    No word of ``_PREV_WORDS`` contains a space, so the words found after a space
+    are the same whichever earlier point the search starts from; when the short
+    window after the last space before ``start - _SHORT_CONTEXT`` holds ``n`` words,
+    they are the last ``n`` words of the full window.
+    """
+    lo = max(floor, start - _CONTEXT)
+    cut = start - _SHORT_CONTEXT
+    if cut > lo:
+        space = norm.rfind(" ", lo, cut)
+        if space >= 0:
+            words = _PREV_WORDS.findall(norm, space + 1, start)
+            if len(words) >= n:
+                return words[-n:]
+    return _PREV_WORDS.findall(norm, lo, start)[-n:]
+
+
+def _place_cue_in(words: list, cues: dict) -> bool:
+    """:func:`_place_cue` from the (up to) two words before the name."""
+    words = [w.lower() for w in words[-2:]]
+    if not words:
+        return False
+    if words[-1] in cues["place_before"] or words[-1] in cues["place_verbs"]:
+        return True
+    return len(words) == 2 and words[0] in cues["place_nouns"] and words[1] in {"di", "of"}
+
+
+class _Extractor(_ReferenceExtractor):
+    """:class:`_ReferenceExtractor` with exact shortcuts for the common cases.
+
+    * Two thirds of all runs are one capitalised word that the rules drop
+      (``Di``, ``Che``, ``La`` at a sentence start). For a one-word run the
+      reference :meth:`_run` returns nothing exactly when the word is an elided
+      article, or is not a gazetteer name and :func:`_ordinary` for its position,
+      or is a role word; apart from the elision this depends only on the word and
+      on whether it starts its sentence, so it is decided once per word (role
+      words, stopwords and gazetteer names: wherever they stand) or once per
+      (word, initial), and remembered.
+    * :func:`_fast_is_initial` decides most sentence-start tests from the
+      characters next to the word.
+    * The look-behind searches (a role or institution head before a run) are
+      anchored at the run's start, so they only read as many characters as their
+      longest possible match; the words before a name are read from a short
+      window first (:func:`_fast_prev_words`); two words apart by more than 14
+      characters never join a run, so their gap is not sliced.
+    * The name keys of a document's words are built only when a hyphenated word
+      asks for them.
+    """
+
+    def __init__(self, gaz: Gazetteer, lang: str, evidence: _Evidence):
+        super().__init__(gaz, lang, evidence)
+        self._single: dict = {}
+        self._single_any: dict = {}
+        cues = self.cues
+        longest = max((len(w) for w in cues["roles"] | cues["org_heads"]), default=0)
+        longest += max((len(w) for w in cues["particles"]), default=0) + 2
+        # room for the longest match of head_before / role_before, with a margin
+        self._behind = 2 * longest + 2
+        # Both end with " <particle> " or " <particle>'" (case-insensitive) right
+        # before the run. With ASCII particles and ASCII text there, an ASCII
+        # lower-case comparison decides whether such an ending is present at all.
+        particles = cues["particles"]
+        self._tails = tuple(sorted({f" {p} " for p in particles}
+                                   | {f" {p}" for p in particles if p.endswith("'")}))
+        self._tail_len = max((len(t) for t in self._tails), default=0)
+        self._ascii_tails = all(t.isascii() for t in self._tails)
+
+    def fast_doc(self, norm: str, sent_starts: list, words: list) -> list:
+        """:meth:`doc` of the reference."""
+        doc_caps = _LazyKeys(norm, words)
+        pieces: list[_Piece] = []
+        for run in self.runs(norm, words):
+            if len(run) == 1 and self._single_dropped(norm, run[0], sent_starts):
+                continue
+            pieces.extend(self._fast_run(norm, run, sent_starts, doc_caps))
+        return pieces
+
+    def runs(self, norm: str, words: list) -> list[list]:
+        out: list[list] = []
+        current: list = []
+        for start, end in words:
+            if current:
+                gap_start = current[-1][1]
+                if start - gap_start <= 14:  # longer gaps neither join nor fit a particle
+                    gap = norm[gap_start:start]
+                    if gap == " " or (gap.strip() == "" and "\n" not in gap and len(gap) <= 3):
+                        current.append((start, end))
+                        continue
+                    if self._particle_join(norm, current, gap, start, end):
+                        current.append((start, end))
+                        continue
+                out.append(current)
+            current = [(start, end)]
+        if current:
+            out.append(current)
+        return out
+
+    def _maybe_after_particle(self, norm: str, start: int) -> bool:
+        """False when neither ``role_before`` nor ``head_before`` can match before
+        ``start`` (no particle ending there); True when they might."""
+        if not self._ascii_tails:
+            return True
+        tail = norm[max(0, start - self._tail_len):start]
+        if not tail.isascii() or tail.endswith("\n"):
+            return True  # non-ASCII case folding, or "$" before a final newline
+        return tail.lower().endswith(self._tails)
+
+    def _single_dropped(self, norm: str, span, sent_starts: list) -> bool:
+        """True when the reference ``_run`` of the one-word run ``[span]`` is empty."""
+        a, b = span
+        word = norm[a:b]
+        if norm[b:b + 1] == "'" and b - a <= 5 and word != "O":
+            return True  # an elided article or preposition (L', Dell')
+        # first from the word alone: role words and stopwords are dropped and
+        # gazetteer names kept wherever they stand
+        dropped = self._single_any.get(word, 0)
+        if dropped == 0:
+            low = word.lower()
+            canonical, metonym, _ = self.lookup(word)
+            if low in self.cues["roles"]:
+                dropped = True
+            elif canonical is not None or metonym is not None:
+                dropped = False
+            elif low in self.stop:
+                dropped = True
+            else:
+                dropped = None  # depends on the position: see _ordinary
+            self._single_any[word] = dropped
+        if dropped is not None:
+            return dropped
+        initial = _fast_is_initial(norm, a, self._sent_start(sent_starts, a))
+        key = (word, initial)
+        dropped = self._single.get(key)
+        if dropped is None:
+            dropped = self._single[key] = _ordinary(word, self.lang, self.ev, self.stop, initial)
+        return dropped
+
+    def _fast_run(self, norm: str, run: list, sent_starts: list, doc_caps) -> list:
+        """The reference :meth:`_run`, step by step, with the shortcuts above."""
+        cues = self.cues
+        floor = self._sent_start(sent_starts, run[0][0])
+        run = [(a, b) for a, b in run
+               if not (norm[b:b + 1] == "'" and b - a <= 5 and norm[a:b] != "O")]
+        if not run:
+            return []
+        uncased = len(run) > _MAX_RUN_WORDS or len(run) >= 3 and sum(
+            1 for a, b in run if b - a > 1 and _ALLCAPS.match(norm[a:b])) >= 3
+        if uncased:
+            return self._uncased(norm, run, floor)
+        a, b = run[0]
+        first = norm[a:b]
+        initial = _fast_is_initial(norm, a, floor)
+        known_start = self._gazetteer_len(norm, run, 0) > 0
+        if not known_start and _ordinary(first, self.lang, self.ev, self.stop, initial):
+            run = run[1:]
+        elif not known_start and initial and first.lower() in cues["roles"] and len(run) > 1:
+            run = run[1:]
+        if not run:
+            return []
+        behind = max(floor, run[0][0] - _CONTEXT, run[0][0] - self._behind)
+        if self._maybe_after_particle(norm, run[0][0]) and \
+                self.role_before.search(norm, behind, run[0][0]):
+            while run and norm[run[0][0]:run[0][1]].lower() in cues["portfolios"]:
+                run = run[1:]
+            if not run:
+                return []
+        while len(run) > 1 and norm[run[0][0]:run[0][1]].lower() in cues["roles"] and \
+                self._gazetteer_len(norm, run, 0) == 0:
+            run = run[1:]
+        if len(run) == 1 and norm[run[0][0]:run[0][1]].lower() in cues["roles"]:
+            return []
+        start_override = None
+        behind = max(floor, run[0][0] - _CONTEXT, run[0][0] - self._behind)
+        m = self.head_before.search(norm, behind, run[0][0]) \
+            if self._maybe_after_particle(norm, run[0][0]) else None
+        if m and norm[run[0][0]:run[0][1]].lower() not in cues["org_heads"]:
+            start_override = m.start()
+        end_override = None
+        last = norm[run[-1][0]:run[-1][1]]
+        if last.lower() in cues["org_heads"]:
+            c = self.complement.match(norm, run[-1][1])
+            if c and c.group(1) not in self.stop:
+                end_override = c.end()
+            else:
+                m = self.adjective_after.match(norm, run[-1][1])
+                while m is not None:
+                    if self.lookup(norm[run[-1][0]:m.end()])[0] is not None:
+                        end_override = m.end()
+                        break
+                    cut = norm.rfind(" ", run[-1][1], m.end())
+                    m = self.adjective_after.match(norm, run[-1][1], cut) if cut > run[-1][1] else None
+        pieces = self._segment(norm, run, floor, doc_caps)
+        if start_override is not None and pieces and pieces[0].start == run[0][0]:
+            extended = self.lookup(norm[start_override:pieces[0].end])
+            if pieces[0].canonical is None or extended[0] is not None:
+                pieces[0].start = start_override
+                pieces[0].found = "org_head"
+                self._relookup(norm, pieces[0])
+        if end_override is not None and pieces and pieces[-1].end == run[-1][1]:
+            pieces[-1].end = end_override
+            pieces[-1].found = "org_head"
+            self._relookup(norm, pieces[-1])
+        pieces = self._qualify(norm, pieces)
+        return [p for p in pieces if self._keep(norm, p, floor)]
+
+    def _known_piece(self, norm: str, a: int, b: int, found: str, floor: int) -> _Piece:
+        surface = norm[a:b]
+        canonical, metonym, link = self.lookup(surface)
+        piece = _Piece(a, b, found)
+        if metonym is not None and (canonical is None or not _place_cue_in(
+                _fast_prev_words(norm, a, 2, floor), self.cues)):
+            piece.canonical, piece.link, piece.is_metonym = metonym, "metonym", True
+        elif metonym is not None:
+            piece.canonical, piece.link = canonical, "place_reading"
+        else:
+            piece.canonical, piece.link = canonical, link
+        return piece
+
+    def _vote(self, norm: str, piece: _Piece, floor: int) -> None:
+        cues = self.cues
+        surface = norm[piece.start:piece.end]
+        before = _fast_prev_words(norm, piece.start, 4, floor)
+        for k, w in enumerate(reversed(before)):
+            if w == ",":
+                if k > 0:
+                    break
+                continue
+            w = w.rsplit("'", 1)[-1] or w
+            if w.lower() in cues["portfolios"] or w.lower() in cues["particles"]:
+                continue
+            if not w[:1].islower() and w.lower() not in cues["roles"]:
+                break
+            if w.lower() in cues["roles"]:
+                piece.votes["person"] += 2
+                break
+        # the last two of the last four words are the last two words (same window)
+        if _place_cue_in(before, cues):
+            piece.votes["place"] += 1
+        if any(w.lower() in cues["org_heads"] for w in surface.split()):
+            piece.votes["organisation"] += 3
+        if piece.found == "acronym":
+            piece.votes["organisation"] += 1
+
+    def _keep(self, norm: str, p: _Piece, floor: int) -> bool:
+        if p.link == "adjective":
+            return False
+        if p.canonical is not None:
+            return True
+        surface = norm[p.start:p.end]
+        if len(surface) < 2 or surface.lower() in self.stop:
+            return False
+        if " " not in surface and surface.lower() in self.cues["not_names"]:
+            return False
+        if len(p.words) == 1 and p.found != "acronym" and " " not in surface:
+            initial = _fast_is_initial(norm, p.start, floor)
+            if _ordinary(surface, self.lang, self.ev, self.stop, initial):
+                return False
+        return True
+
+
 # ----------------------------------------------------------------- spaCy adapter
 
 #: spaCy entity labels -> the project's types (labels not listed are skipped).
@@ -1011,8 +1351,8 @@ def _spacy_pieces(nlp, text: str, norm: str, gaz: Gazetteer, lang: str, sent_sta
 # ------------------------------------------------------------------ linking
 
 
-def _link_partials(pieces: list, gaz: Gazetteer) -> None:
-    """Partial names -> the unique fuller name of the same document."""
+def _reference_link_partials(pieces: list, gaz: Gazetteer) -> None:
+    """Partial names -> the unique fuller name of the same document (reference)."""
     fuller = []
     for p in pieces:
         words = p.words or tuple(name_key(w) for w in p.surface.split() if name_key(w))
@@ -1070,6 +1410,8 @@ def entities(
     aliases: Mapping[str, str] | None = None,
     field: str = "text",
     min_zipf: float = 4.5,
+    client=None,
+    batch_size: int = 10_000,
 ) -> pd.DataFrame:
     """Find every mention of a person, organisation, place or medium.
 
@@ -1099,6 +1441,14 @@ def entities(
     min_zipf : float, default 4.5
         Zipf frequency (``wordfreq``) from which a capitalised sentence-initial
         word without other evidence is taken as an ordinary word.
+    client : dask.distributed.Client, optional
+        Find the mentions on a Dask cluster; ``docs`` may then also be a Dask
+        DataFrame (``dask.dataframe.read_parquet(...)``, which needs no client).
+        Two map-reduce passes (the corpus evidence, then the mentions of every
+        partition with it) and one final naming step give exactly the in-process
+        table. Rule backend and ``field="text"`` only.
+    batch_size : int, default 10000
+        Documents per task when a pandas ``docs`` is sent to ``client``.
 
     Returns
     -------
@@ -1115,6 +1465,32 @@ def entities(
     >>> entities(docs)[["text", "canonical", "is_metonym"]].values.tolist()
     [['Mosca', 'Russia', True], ['Mosca', 'Moscow', False]]
     """
+    from .distributed import is_dask_collection
+
+    if client is not None or is_dask_collection(docs):
+        if backend != "rules" or nlp is not None or field != "text":
+            raise ValueError("entities on Dask (client= or a Dask DataFrame) runs the rules "
+                             "backend on field='text' only")
+        if not isinstance(min_zipf, (int, float)) or isinstance(min_zipf, bool):
+            raise TypeError("min_zipf must be a number (a Zipf frequency, e.g. 4.5)")
+        if not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1:
+            raise ValueError(f"batch_size={batch_size!r} must be a positive integer")
+        return _dask_mentions(docs, client=client, gaz=_resolve_gazetteer(gazetteer, aliases),
+                              min_zipf=float(min_zipf), batch_size=batch_size)
+    return _mentions(docs, backend=backend, nlp=nlp, gazetteer=gazetteer, aliases=aliases,
+                     field=field, min_zipf=min_zipf, extract=_extract)
+
+
+def _reference_entities(docs: pd.DataFrame, *, backend: str = "rules", nlp=None,
+                        gazetteer=None, aliases=None, field: str = "text",
+                        min_zipf: float = 4.5) -> pd.DataFrame:
+    """:func:`entities` through the reference extraction (kept to test the fast one)."""
+    return _mentions(docs, backend=backend, nlp=nlp, gazetteer=gazetteer, aliases=aliases,
+                     field=field, min_zipf=min_zipf, extract=_reference_extract)
+
+
+def _mentions(docs, *, backend, nlp, gazetteer, aliases, field, min_zipf, extract):
+    """Validate the arguments of :func:`entities` once, then extract with ``extract``."""
     if field not in ("text", "title"):
         raise ValueError(f"field={field!r} must be 'text' or 'title'")
     _check_docs(docs, field)
@@ -1128,11 +1504,13 @@ def entities(
         raise TypeError("min_zipf must be a number (a Zipf frequency, e.g. 4.5)")
     gaz = _resolve_gazetteer(gazetteer, aliases)
     if field == "title":
-        return _title_mentions(docs, backend=backend, nlp=nlp, gaz=gaz, min_zipf=min_zipf)
-    return _extract(docs, "text", backend, nlp, gaz, float(min_zipf))
+        return _title_mentions(docs, backend=backend, nlp=nlp, gaz=gaz, min_zipf=min_zipf,
+                               extract=extract)
+    return extract(docs, "text", backend, nlp, gaz, float(min_zipf))
 
 
-def _extract(docs, field_name, backend, nlp, gaz, min_zipf) -> pd.DataFrame:
+def _reference_extract(docs, field_name, backend, nlp, gaz, min_zipf) -> pd.DataFrame:
+    """The reference implementation of the extraction behind :func:`entities`."""
     prepared = []
     mid_caps: set = set()
     lower: set = set()
@@ -1152,7 +1530,8 @@ def _extract(docs, field_name, backend, nlp, gaz, min_zipf) -> pd.DataFrame:
     records = []
     for doc_id, source, text, lang, norm, sent_starts, words in prepared:
         if backend == "rules":
-            ex = extractors.get(lang) or extractors.setdefault(lang, _Extractor(gaz, lang, evidence))
+            ex = extractors.get(lang) or extractors.setdefault(
+                lang, _ReferenceExtractor(gaz, lang, evidence))
             doc_caps = {name_key(norm[a:b]) for a, b in words}
             pieces = ex.doc(text, norm, sent_starts, words, doc_caps)
         else:
@@ -1160,14 +1539,243 @@ def _extract(docs, field_name, backend, nlp, gaz, min_zipf) -> pd.DataFrame:
         for p in pieces:
             p.surface = norm[p.start:p.end]
             p.text = text[p.start:p.end]
+        _reference_link_partials(pieces, gaz)
+        for p in pieces:
+            sent = bisect_right(sent_starts, p.start) - 1
+            records.append((doc_id, source, max(sent, 0), p))
+    return _reference_finalise(records, gaz)
+
+
+def _extract(docs, field_name, backend, nlp, gaz, min_zipf) -> pd.DataFrame:
+    """The extraction behind :func:`entities`: :func:`_reference_extract` with exact
+    shortcuts (the spaCy backend takes the reference path).
+
+    * The text is normalised by :func:`_normalized` (``normalize`` applied to the
+      few characters it changes).
+    * The corpus's lower-case words (evidence for :func:`_ordinary`) are found in
+      the distinct whitespace-separated chunks of the corpus, not in every
+      occurrence: a lower-case word never contains whitespace, and its
+      look-behind only tests that the character before it is not a letter, mark
+      or digit, which whitespace never is, so the words of a text are the union
+      of the words of its chunks.
+    * Runs are read by :class:`_Extractor`, partial names linked and the table
+      built by :func:`_link_partials` and :func:`_finalise` (the same steps with
+      less repeated work), with the garbage collector paused (:func:`_gc_paused`).
+    """
+    if backend != "rules":
+        return _reference_extract(docs, field_name, backend, nlp, gaz, min_zipf)
+    with _gc_paused():
+        return _fast_extract(docs, field_name, gaz, min_zipf)
+
+
+@contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector, restoring its state afterwards.
+
+    Extraction keeps tens of thousands of small objects alive (spans, pieces)
+    and makes no reference cycles; with the collector on, each of them counts
+    towards a full collection, which walks every object of the process (the
+    caller's data frames included) and cost about a tenth of the extraction
+    time. Memory is still freed by reference counting.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _fast_extract(docs, field_name, gaz, min_zipf) -> pd.DataFrame:
+    prepared, mid_caps, lower = _prepare(docs, field_name)
+    records = _records(prepared, gaz, _Evidence(mid_caps, lower, min_zipf))
+    return _finalise(records, gaz)
+
+
+def _prepare(docs, field_name):
+    """First pass: each document's normalised text, sentence starts and capitalised
+    words, and this table's share of the corpus evidence (sets, added by union)."""
+    prepared = []
+    mid_caps: set = set()
+    lower: set = set()
+    chunks: set = set()  # distinct whitespace-separated chunks, for the lower-case words
+    for doc_id, source, text, lang in _texts(docs, field_name):
+        norm = _normalized(text)
+        sents = sentence_spans(text, lang) if text else []
+        sent_starts = [a for a, _ in sents]
+        words = [m.span() for m in _CAP.finditer(norm)]
+        for a, b in words:
+            if not _fast_is_initial(norm, a, sent_starts[bisect_right(sent_starts, a) - 1]
+                                    if sent_starts else 0):
+                mid_caps.add(norm[a:b])
+        chunks.update(norm.split())
+        if len(chunks) > _MAX_CHUNKS:  # bounded memory; only costs repeated work
+            lower.update(_LOWER_WORD.findall(" ".join(chunks)))
+            chunks.clear()
+        prepared.append((doc_id, source, text, lang, norm, sent_starts, words))
+    lower.update(_LOWER_WORD.findall(" ".join(chunks)))
+    return prepared, mid_caps, lower
+
+
+def _records(prepared, gaz: Gazetteer, evidence: _Evidence) -> list:
+    """Second pass: ``(doc_id, source, sent, piece)`` of every mention, in order."""
+    extractors: dict = {}
+    records = []
+    for doc_id, source, text, lang, norm, sent_starts, words in prepared:
+        ex = extractors.get(lang) or extractors.setdefault(lang, _Extractor(gaz, lang, evidence))
+        pieces = ex.fast_doc(norm, sent_starts, words)
+        for p in pieces:
+            p.surface = norm[p.start:p.end]
+            p.text = text[p.start:p.end]
         _link_partials(pieces, gaz)
         for p in pieces:
             sent = bisect_right(sent_starts, p.start) - 1
             records.append((doc_id, source, max(sent, 0), p))
-    return _finalise(records, gaz)
+    return records
+
+
+# --- on Dask: the same two passes as a map-reduce each --------------------------------
+# A mention depends on its document, the gazetteer and the corpus evidence; its
+# canonical name and type on spellings and votes pooled over the corpus. So the
+# evidence is reduced first (set union), then every partition's mentions are found
+# with it and gathered in partition order, and the last step (_finalise) runs once
+# over all of them, as in process: the table is identical whatever the partitioning.
+
+
+def _evidence_task(batch, *, field_name):
+    with _gc_paused():
+        _, mid_caps, lower = _prepare(batch, field_name)
+    return mid_caps, lower
+
+
+def _union_evidence(parts):
+    mid_caps, lower = set(), set()
+    for part_mid_caps, part_lower in parts:
+        mid_caps |= part_mid_caps
+        lower |= part_lower
+    return mid_caps, lower
+
+
+def _records_task(batch, *, field_name, gaz, mid_caps, lower, min_zipf):
+    with _gc_paused():
+        prepared, _, _ = _prepare(batch, field_name)
+        return _records(prepared, gaz, _Evidence(mid_caps, lower, min_zipf))
+
+
+def _concat_records(parts):
+    return [record for part in parts for record in part]
+
+
+def _dask_mentions(docs, *, client, gaz, min_zipf, batch_size) -> pd.DataFrame:
+    from .distributed import map_reduce
+
+    if isinstance(docs, (str, Path)):
+        raise TypeError("entities(path, client=...) is not supported; pass a Dask DataFrame, "
+                        "e.g. dask.dataframe.read_parquet(path)")
+    columns = list(docs.columns) if hasattr(docs, "columns") else []
+    missing = [c for c in ("doc_id", "source", "text") if c not in columns]
+    if missing:
+        raise ValueError(f"docs is missing column(s) {missing}; pass a docs table with "
+                         "doc_id, source, text (and lang)")
+    options = {"client": client, "batch_size": batch_size, "field_name": "text"}
+    mid_caps, lower = map_reduce(docs, _evidence_task, _union_evidence, **options)
+    records = map_reduce(docs, _records_task, _concat_records, gaz=gaz, mid_caps=mid_caps,
+                         lower=lower, min_zipf=min_zipf, **options)
+    with _gc_paused():
+        return _finalise(records, gaz)
+
+
+_MAX_CHUNKS = 500_000
+
+
+def _link_partials(pieces: list, gaz: Gazetteer) -> None:
+    """:func:`_reference_link_partials`, keying each word once."""
+    fuller = []
+    for p in pieces:
+        words = p.words
+        if not words:
+            words = tuple(k for k in map(name_key, p.surface.split()) if k)
+            p.words = words
+        if len(words) >= 2 and not p.is_metonym:
+            fuller.append(p)
+    for p in pieces:
+        if p.canonical is not None or p.link is not None:
+            continue
+        n = len(p.words)
+        targets = set()
+        for f in fuller:
+            if len(f.words) > n and (f.words[:n] == p.words or f.words[-n:] == p.words):
+                targets.add(f.canonical if f.canonical is not None else ("key", name_key(f.surface)))
+        if len(targets) == 1:
+            target = targets.pop()
+            p.link = "partial_name"
+            if isinstance(target, tuple):
+                p.partial_of = target[1]
+            else:
+                p.canonical = target
+        elif len(targets) > 1:
+            p.link = "partial_ambiguous"
+        elif n == 1:
+            people = gaz._surnames.get(p.words[0], frozenset())
+            if len(people) == 1:
+                p.canonical, p.link = next(iter(people)), "gazetteer_partial"
 
 
 def _finalise(records, gaz: Gazetteer) -> pd.DataFrame:
+    """:func:`_reference_finalise`, building the table column by column."""
+    if not records:
+        return _reference_finalise(records, gaz)
+    spellings: dict = defaultdict(Counter)
+    for _, _, _, p in records:
+        if p.canonical is None and p.partial_of is None:
+            spellings[name_key(p.surface)][p.text] += 1
+    chosen = {k: sorted(c.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
+              for k, c in spellings.items()}
+    for _, _, _, p in records:
+        if p.canonical is None:
+            key = p.partial_of or name_key(p.surface)
+            p.canonical = chosen.get(key, p.text)
+            if p.link is None:
+                p.link = "surface" if p.text == p.canonical else "name_key"
+    votes: dict = defaultdict(Counter)
+    for _, _, _, p in records:
+        pooled = votes[p.canonical]  # every canonical gets a type, voted or not
+        if p.votes:
+            pooled.update(p.votes)
+    types = {}
+    for canonical, counter in votes.items():
+        base = canonical.split(" (")[0] if canonical.endswith(")") else canonical
+        entry = gaz.entry(canonical) or gaz.entry(base)
+        if entry is not None:
+            types[canonical] = entry.type
+        elif counter:
+            types[canonical] = sorted(counter.items(),
+                                      key=lambda kv: (-kv[1], ENTITY_TYPES.index(kv[0])))[0][0]
+        else:
+            types[canonical] = "other"
+    pieces = [r[3] for r in records]
+    columns = {
+        "doc_id": [r[0] for r in records],
+        "source": [r[1] for r in records],
+        "sent": [r[2] for r in records],
+        "start": [p.start for p in pieces],
+        "end": [p.end for p in pieces],
+        "text": [p.text for p in pieces],
+        "canonical": [p.canonical for p in pieces],
+        "type": [types[p.canonical] for p in pieces],
+        "rule": [f"{p.found}+{p.link}" for p in pieces],
+        "is_metonym": [p.is_metonym for p in pieces],
+        "key": [name_key(p.text) for p in pieces],
+    }
+    table = pd.DataFrame(columns, columns=MENTIONS_COLUMNS)
+    table = table.astype({"sent": "int64", "start": "int64", "end": "int64",
+                          "is_metonym": "bool"})
+    return table.sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
+
+
+def _reference_finalise(records, gaz: Gazetteer) -> pd.DataFrame:
+    """The reference implementation of the last step of the extraction."""
     # unknown names: merge spellings by key across the corpus, most frequent wins
     spellings: dict = defaultdict(Counter)
     for _, _, _, p in records:
@@ -1206,9 +1814,9 @@ def _finalise(records, gaz: Gazetteer) -> pd.DataFrame:
     return table.sort_values(["doc_id", "start"], kind="stable").reset_index(drop=True)
 
 
-def _title_mentions(docs, *, backend, nlp, gaz, min_zipf) -> pd.DataFrame:
-    body = _extract(docs, "text", backend, nlp, gaz, float(min_zipf))
-    titles = _extract(docs, "title", backend, nlp, gaz, float(min_zipf))
+def _title_mentions(docs, *, backend, nlp, gaz, min_zipf, extract) -> pd.DataFrame:
+    body = extract(docs, "text", backend, nlp, gaz, float(min_zipf))
+    titles = extract(docs, "title", backend, nlp, gaz, float(min_zipf))
     if titles.empty:
         return titles
     # resolve headline names through the body of the same document

@@ -76,9 +76,12 @@ Examples
 from __future__ import annotations
 
 import bisect
+import re
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
+from operator import itemgetter
 from pathlib import Path
 
 import pandas as pd
@@ -86,9 +89,9 @@ import regex
 import yaml
 
 from .langs import SUPPORTED_LANGS, check_lang
-from .normalize import normalize
+from .normalize import APOSTROPHES, HYPHENS, NEWLINES, SPACES, normalize
 from .resources import resource_path
-from .tokens import scan, sentence_spans
+from .tokens import scan, scan_sentences, sentence_spans
 
 __all__ = [
     "CONNOTATIONS",
@@ -134,6 +137,8 @@ _QUOTED_KINDS = frozenset({"direct", "partial_quote"})
 _OPENERS = {"«": "»", "“": "”", "‘": "’"}
 _CLOSERS = {v: k for k, v in _OPENERS.items()}
 _MARKS = regex.compile(r"[«»“”‘’\"]|\n[^\S\n]*\n")
+_DOUBLE_MARKS = ("«", "»", "“", "”", '"')
+_PARAGRAPH = regex.compile(r"\n[^\S\n]*\n")  # the paragraph break of _MARKS
 _TERMINAL = frozenset({".", "!", "?", "…", "..."})
 _BOUNDARY = frozenset({",", ";", ":", "(", ")", "–", "—", "-"})
 _DASHES = frozenset({"–", "—", "-", ";"})
@@ -392,7 +397,24 @@ def _resolve_lexicon(lexicon) -> Lexicon:
 
 
 def _quote_pairs(text: str, doc_id) -> list[tuple[int, int]]:
-    """Outermost balanced quotation-mark pairs ``(open, close)`` (offsets of the marks)."""
+    """Outermost balanced quotation-mark pairs ``(open, close)`` (offsets of the marks).
+
+    The same pairs and warnings as :func:`_reference_quote_pairs`, which reads every
+    mark and paragraph break in one pass. A closing ``’`` does something only when a
+    ``‘`` is open, so a text without ``‘`` (nearly all text: ``’`` is mostly an
+    apostrophe) needs only the double marks, found with :meth:`str.find`; and a
+    paragraph break does something only while a mark is open, so it is looked for
+    only then, between that mark and the next (a break holds no mark).
+    """
+    if "‘" in text:
+        return _pairs_of_marks(text, doc_id)
+    found = []
+    for ch in _DOUBLE_MARKS:
+        k = text.find(ch)
+        while k >= 0:
+            found.append(k)
+            k = text.find(ch, k + 1)
+    found.sort()
     pairs = []
     stack: list[tuple[str, int]] = []
 
@@ -400,6 +422,51 @@ def _quote_pairs(text: str, doc_id) -> list[tuple[int, int]]:
         for mark, pos in stack:
             warnings.warn(f"document {doc_id!r}: quotation mark {mark!r} at offset {pos} is "
                           f"never closed ({reason}); it is ignored", QuotesWarning, stacklevel=4)
+        stack.clear()
+
+    prev = 0
+    for k in found:
+        if stack and _PARAGRAPH.search(text, prev, k):
+            drop_open("the paragraph ends first")
+        prev = k + 1
+        ch = text[k]
+        if ch in _OPENERS:
+            stack.append((ch, k))
+        elif ch in _CLOSERS:
+            if stack and stack[-1][0] == _CLOSERS[ch]:
+                _, pos = stack.pop()
+                if not stack:
+                    pairs.append((pos, k))
+            else:
+                warnings.warn(f"document {doc_id!r}: closing quotation mark {ch!r} at offset "
+                              f"{k} has no opening mark; it is ignored", QuotesWarning,
+                              stacklevel=3)
+        elif stack and stack[-1][0] == '"':  # ASCII double quote: closes an open one
+            _, pos = stack.pop()
+            if not stack:
+                pairs.append((pos, k))
+        else:
+            stack.append((ch, k))
+    if stack and _PARAGRAPH.search(text, prev):
+        drop_open("the paragraph ends first")
+    drop_open("the document ends first")
+    return sorted(pairs)
+
+
+def _reference_quote_pairs(text: str, doc_id) -> list[tuple[int, int]]:
+    """The reference implementation of :func:`_quote_pairs` (every mark looked at)."""
+    return _pairs_of_marks(text, doc_id)
+
+
+def _pairs_of_marks(text: str, doc_id) -> list[tuple[int, int]]:
+    # stacklevel: the warnings point at _doc_statements, which builds the document
+    pairs = []
+    stack: list[tuple[str, int]] = []
+
+    def drop_open(reason: str) -> None:
+        for mark, pos in stack:
+            warnings.warn(f"document {doc_id!r}: quotation mark {mark!r} at offset {pos} is "
+                          f"never closed ({reason}); it is ignored", QuotesWarning, stacklevel=5)
         stack.clear()
 
     for m in _MARKS.finditer(text):
@@ -423,7 +490,7 @@ def _quote_pairs(text: str, doc_id) -> list[tuple[int, int]]:
             else:
                 warnings.warn(f"document {doc_id!r}: closing quotation mark {ch!r} at offset "
                               f"{k} has no opening mark; it is ignored", QuotesWarning,
-                              stacklevel=3)
+                              stacklevel=4)
         elif stack and stack[-1][0] == '"':  # ASCII double quote: closes an open one
             _, pos = stack.pop()
             if not stack:
@@ -454,8 +521,12 @@ class _Statement:
     anchor: int = 0
 
 
-class _Doc:
-    """Tokens, sentences and quotation marks of one document, for the patterns."""
+class _ReferenceDoc:
+    """Tokens, sentences and quotation marks of one document, for the patterns.
+
+    The reference implementation: the fast :class:`_Doc` gives the patterns the same
+    attributes and answers (``tests/test_quotes_speed.py`` checks it).
+    """
 
     def __init__(self, text: str, lang: str, doc_id, lex: Lexicon):
         self.text = text
@@ -473,7 +544,7 @@ class _Doc:
         for k, s in enumerate(self.tok_sent):
             self.first.setdefault(s, k)
             self.last[s] = k
-        self.pairs = _quote_pairs(text, doc_id)
+        self.pairs = _reference_quote_pairs(text, doc_id)
         self.open_at = {o: c for o, c in self.pairs}
         self.close_at = {c: o for o, c in self.pairs}
         self.tok_at = {t.start: k for k, t in enumerate(self.toks)}
@@ -518,6 +589,10 @@ class _Doc:
 
     def is_cue_start(self, k: int) -> bool:
         return k in self._cue_starts
+
+    def first_token_from(self, pos: int) -> int:
+        """Index of the first token starting at or after ``pos``."""
+        return bisect.bisect_left(self._tok_starts, pos)
 
     # --- cues ---------------------------------------------------------------------
     def find_cues(self):
@@ -744,9 +819,183 @@ class _Doc:
                 or self.low[j] in self.words["speaker_stops"])
 
 
-def _doc_statements(text: str, lang: str, doc_id, lex: Lexicon, window: int):
-    """Statements of one document, and the document's tokens and sentences."""
-    d = _Doc(text, lang, doc_id, lex)
+# Union used by the verb and ``secondo`` tests (the reference builds it on every call).
+_ARTICLE_LIKE = _ARTICLES | _ARTICLED_PREPS
+_KIND = itemgetter(2)  # the kind of a (start, end, kind) token
+
+
+class _Tables:
+    """What the fast :class:`_Doc` needs from a lexicon for one language, built once per
+    :func:`quotes` call: frames by first word, and every word that can start a cue."""
+
+    def __init__(self, lex: Lexicon, lang: str):
+        self.frames_by_first: dict = {}
+        for frame in lex.frames[lang]:
+            self.frames_by_first.setdefault(frame.words[0], []).append(frame)
+        w = lex.words[lang]
+        self.aux, self.inserts = w["auxiliaries"], w["inserts"]
+        self.forms, self.participles = lex.forms[lang], lex.participles[lang]
+        self.gerunds = lex.gerunds[lang]
+        self.starters = frozenset(self.frames_by_first) | self.aux | frozenset(
+            self.forms) | frozenset(self.gerunds)
+
+
+# The characters normalize() changes (tests/test_quotes_speed.py checks this against
+# normalize itself, code point by code point).
+_NORMALIZED_CHARS = re.compile("[" + re.escape(APOSTROPHES + SPACES + HYPHENS + NEWLINES) + "]")
+
+
+def _lower_tokens(text: str, toks) -> list[str]:
+    """``[normalize(text)[a:b].lower() for a, b, _ in toks]``, the words the patterns
+    read, from one lowered and normalised copy of the text.
+
+    Exact because :func:`analysis.normalize.normalize` maps each character on its own
+    to one character (so replacing each character it changes by ``normalize`` of that
+    character normalises the text; none of them, nor what they become, has a case),
+    and :meth:`str.lower` maps each character on its own too, except capital sigma
+    (final or not, by its neighbours) and the characters that lower to two (``İ``):
+    without either, a slice of the lowered text is the lowered slice.
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text) or "\u03a3" in text:
+        norm = normalize(text)
+        return [norm[a:b].lower() for a, b, _ in toks]
+    for ch in set(_NORMALIZED_CHARS.findall(text)):
+        lowered = lowered.replace(ch, normalize(ch))
+    return [lowered[a:b] for a, b, _ in toks]
+
+
+class _Doc(_ReferenceDoc):
+    """The fast document: the same attributes and answers as :class:`_ReferenceDoc`.
+
+    Why it is exact: tokens and sentence indices come from one
+    :func:`analysis.tokens.scan_sentences` (the tokens of ``scan`` and the sentence of
+    each, as ``sentence_spans`` gives them); sentence spans, first and last tokens
+    are read off the sentence indices; token lookups by offset are needed only at
+    quotation marks; "inside a quote" is a bisect over the outermost pairs
+    (``o < start < c``, as the reference marks it); and :meth:`find_cues` visits only
+    the tokens whose word can start a cue, since at any other token the reference
+    loop does nothing but step on.
+    """
+
+    def __init__(self, text: str, lang: str, doc_id, lex: Lexicon, tables: _Tables):
+        self.text = text
+        self.lang = lang
+        self.lex = lex
+        self.words = lex.words[lang]
+        self._tables = tables
+        toks, ids = scan_sentences(text, lang)
+        self.toks = toks
+        self.tok_sent = ids
+        self.low = low = _lower_tokens(text, toks)
+        n = len(toks)
+        n_sent = ids[-1] + 1 if n else 0
+        first = [bisect.bisect_left(ids, s) for s in range(n_sent)]
+        last = [k - 1 for k in first[1:]]
+        if n:
+            last.append(n - 1)
+        self.first, self.last = first, last
+        self.spans = [(toks[a][0], toks[b][1]) for a, b in zip(first, last)]
+        self.pairs = _quote_pairs(text, doc_id)
+        self.open_at = {o: c for o, c in self.pairs}
+        self.close_at = {c: o for o, c in self.pairs}
+        self._pair_starts = [o for o, _ in self.pairs]
+        # token index by offset: the patterns look up only quotation marks (the
+        # reference maps every token start)
+        tok_at = {}
+        for o, c in self.pairs:
+            for pos in (o, c):
+                i = bisect.bisect_left(toks, (pos,))
+                if i < n and toks[i][0] == pos:
+                    tok_at[pos] = i
+        self.tok_at = tok_at
+        self._frames_by_first = tables.frames_by_first
+        starters = tables.starters
+        self._candidates = list(compress(range(n), map(starters.__contains__, low)))
+
+    # Tokens are (start, end, kind) tuples in text order, so a bisect with ``(pos,)``
+    # (smaller than any token starting at pos) finds the first token starting at or
+    # after pos, without a separate list of starts.
+    def first_token_from(self, pos: int) -> int:
+        return bisect.bisect_left(self.toks, (pos,))
+
+    def inside_quote(self, k: int) -> bool:
+        pos = self.toks[k][0]
+        i = bisect.bisect_right(self._pair_starts, pos) - 1
+        return i >= 0 and self.pairs[i][0] < pos < self.pairs[i][1]
+
+    def count_words(self, a: int, b: int) -> int:
+        """Words and numbers inside ``[a, b)`` (the reference walks from ``a`` to the first
+        token ending after ``b``; token ends increase, so that is a slice)."""
+        toks = self.toks
+        i = bisect.bisect_left(toks, (a,))
+        j = bisect.bisect_left(toks, (b,), i)
+        if j > i and toks[j - 1][1] > b:
+            j -= 1
+        return sum(map(_WORD_KINDS.__contains__, map(_KIND, toks[i:j])))
+
+    def find_cues(self):
+        """Return frames and verb cues as ``(kind, first_token, last_token, entry)``."""
+        tb, low, toks, tok_sent = self._tables, self.low, self.toks, self.tok_sent
+        aux, inserts, forms = tb.aux, tb.inserts, tb.forms
+        participles, gerunds = tb.participles, tb.gerunds
+        frame_words = tb.frames_by_first
+        found = []
+        n = len(toks)
+        resume = 0  # the reference loop jumps over a matched frame or verb group
+        for k in self._candidates:
+            if k < resume or toks[k][2] == "punct" or self.inside_quote(k):
+                continue
+            frame = self._match_frame(k) if low[k] in frame_words else None
+            if frame is not None:
+                end = k + len(frame.words) - 1
+                found.append(("frame", k, end, frame))
+                resume = end + 1
+                continue
+            w = low[k]
+            if w in aux:
+                j = k + 1
+                while j < n and j - k <= 3 and low[j] in inserts:
+                    j += 1
+                if j < n and tok_sent[j] == tok_sent[k]:
+                    cue = participles.get(low[j]) or forms.get(low[j])
+                    if cue is not None:
+                        found.append(("verb", k, j, cue))
+                        resume = j + 1
+                        continue
+            cue = forms.get(w)
+            gerund = gerunds.get(w)
+            if (cue or gerund) and self._verb_like(k):
+                found.append(("gerund" if gerund else "verb", k, k, gerund or cue))
+        self._cue_starts = {f[1] for f in found}
+        self._gerund_like = gerunds
+        return found
+
+    def _verb_like(self, k: int) -> bool:
+        first = self.first[self.tok_sent[k]]
+        if k > first and not self.text[self.toks[k][0]].islower():
+            return False
+        return not (k > first and self.low[k - 1] in _ARTICLE_LIKE)
+
+    def _secondo_is_frame(self, k: int) -> bool:
+        s = self.tok_sent[k]
+        if k > self.first[s] and self.low[k - 1] in _ARTICLE_LIKE:
+            return False
+        if k + 1 > self.last[s]:
+            return False
+        nxt = self.low[k + 1]
+        return (nxt in _ARTICLES or nxt.endswith("'") or nxt in _SECONDO_NEXT
+                or self.text[self.toks[k + 1][0]].isupper())
+
+
+def _doc_statements(text: str, lang: str, doc_id, lex: Lexicon, window: int,
+                    tables: _Tables | None = None):
+    """Statements of one document, and the document's tokens and sentences (the fast
+    :class:`_Doc` when given the lexicon ``tables``, else the reference one)."""
+    if tables is None:
+        d = _ReferenceDoc(text, lang, doc_id, lex)
+    else:
+        d = _Doc(text, lang, doc_id, lex, tables)
     cues = d.find_cues()
     frames_at = {c[1]: (c[0], c[2], c[3]) for c in cues if c[0] == "frame"}
     out: list[_Statement] = []
@@ -940,7 +1189,7 @@ def _inherit_speakers(statements: list[_Statement], window: int) -> None:
 
 def _span_tokens(doc: _Doc, a: int, b: int):
     """The document's tokens inside ``[a, b)`` as ``(start, end, kind)``."""
-    i = bisect.bisect_left(doc._tok_starts, a)
+    i = doc.first_token_from(a)
     out = []
     while i < len(doc.toks) and doc.toks[i].end <= b:
         t = doc.toks[i]
@@ -1166,23 +1415,80 @@ def quotes(
 ['according_to', '(unattributed)', 'reportedly', 'Pyongyang has reportedly armed Moscow'], \
 ['according_to', 'Seoul', 'according to', 'Pyongyang has reportedly armed Moscow']]
     """
+    lex = _check_arguments(docs, mentions, lexicon, window)
+    return _statements_table(docs, mentions, lex, window, fast=True)
+
+
+def _reference_quotes(docs, *, mentions=None, lexicon=None, window=2) -> pd.DataFrame:
+    """The reference implementation of :func:`quotes` (kept to test the fast one)."""
+    lex = _check_arguments(docs, mentions, lexicon, window)
+    return _statements_table(docs, mentions, lex, window, fast=False)
+
+
+def _check_arguments(docs, mentions, lexicon, window) -> Lexicon:
     _check_docs(docs)
-    mentions = _check_mentions(mentions)
+    _check_mentions(mentions)
     lex = _resolve_lexicon(lexicon)
     if isinstance(window, bool) or not isinstance(window, int) or window < 0:
         raise ValueError(f"window={window!r} must be a whole number >= 0")
+    return lex
+
+
+def _mentions_by_doc(mentions: pd.DataFrame) -> dict | None:
+    """Row positions of each document's mentions, in table order, found in one pass:
+    for an id that is a key, ``mentions.iloc[positions]`` is the table that
+    ``mentions[mentions["doc_id"] == doc_id]`` gives (groups join equal values)."""
+    try:
+        return mentions.groupby("doc_id", sort=False, dropna=True).indices
+    except (TypeError, ValueError):  # ids that cannot be grouped: document by document
+        return None
+
+
+def _doc_mentions(mentions: pd.DataFrame, by_doc: dict | None, doc_id) -> pd.DataFrame:
+    """The mentions of one document; an id that is not a key of ``by_doc`` (no mentions,
+    or an id that cannot be looked up) is selected as the reference does."""
+    if by_doc is not None:
+        try:
+            positions = by_doc.get(doc_id)
+        except TypeError:
+            positions = None
+        if positions is not None:
+            return mentions.iloc[positions]
+    return mentions[mentions["doc_id"] == doc_id]
+
+
+def _statements_table(docs, mentions, lex: Lexicon, window: int, *, fast: bool):
     rows = []
     langs = docs["lang"] if "lang" in docs.columns else pd.Series("it", index=docs.index)
     sources = docs["source"] if "source" in docs.columns else pd.Series("", index=docs.index)
-    for doc_id, source, text, lang in zip(docs["doc_id"], sources, docs["text"], langs):
-        lang = check_lang(lang, argument=f"lang of document {doc_id!r}")
+    tables: dict = {}
+    by_doc = _mentions_by_doc(mentions) if fast and mentions is not None else None
+    columns = (docs["doc_id"], sources, docs["text"], langs)
+    if fast:  # the same values; iterating an Arrow-backed column converts them one by one
+        columns = tuple(c.tolist() for c in columns)
+    codes: dict = {}  # check_lang of each lang value seen (it is pure)
+    for doc_id, source, text, lang in zip(*columns):
+        code = codes.get(lang) if fast and isinstance(lang, str) else None
+        if code is None:
+            code = check_lang(lang, argument=f"lang of document {doc_id!r}")
+            if fast and isinstance(lang, str):
+                codes[lang] = code
+        lang = code
         if not isinstance(text, str):
             raise TypeError(f"text of document {doc_id!r} must be a str, "
                             f"not {type(text).__name__}")
-        statements, doc = _doc_statements(text, lang, doc_id, lex, window)
+        if fast:
+            if lang not in tables:
+                tables[lang] = _Tables(lex, lang)
+            statements, doc = _doc_statements(text, lang, doc_id, lex, window, tables[lang])
+        else:
+            statements, doc = _doc_statements(text, lang, doc_id, lex, window)
         doc_mentions = None
         if mentions is not None:
-            doc_mentions = mentions[mentions["doc_id"] == doc_id]
+            if fast:
+                doc_mentions = _doc_mentions(mentions, by_doc, doc_id)
+            else:
+                doc_mentions = mentions[mentions["doc_id"] == doc_id]
         _assign_canonical(statements, doc, doc_mentions, lex.words[lang]["anaphors"])
         vias = _vias(statements)
         for st, via in zip(statements, vias):

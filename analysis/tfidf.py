@@ -2,11 +2,12 @@
 
 TF-IDF is scikit-learn's :class:`~sklearn.feature_extraction.text.TfidfVectorizer`
 given the project's analyzer (:class:`analysis.Analyzer`), so it counts the same
-terms as :func:`analysis.term_counts`. Every setting is written out in
-:func:`tfidf_vectorizer`: raw term counts as tf (``sublinear_tf=False``), smoothed
-idf ``ln((1 + n) / (1 + df)) + 1`` (``smooth_idf=True``), rows scaled to unit
-Euclidean length (``norm="l2"``), float64; ``lowercase`` is off because the analyzer
-already normalises case.
+terms as :func:`analysis.term_counts`; :func:`tfidf` and :func:`similarity` analyse
+each text once and give the vectorizer's numbers to the last bit (see ``_fit``).
+Every setting is written out in :func:`tfidf_vectorizer`: raw term counts as tf
+(``sublinear_tf=False``), smoothed idf ``ln((1 + n) / (1 + df)) + 1``
+(``smooth_idf=True``), rows scaled to unit Euclidean length (``norm="l2"``), float64;
+``lowercase`` is off because the analyzer already normalises case.
 
 **Read TF-IDF with few documents carefully.** With ``n`` documents idf takes at most
 ``n`` values. With two it takes exactly two: ``ln(3/3) + 1 = 1`` for a term both use
@@ -35,18 +36,22 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from sklearn.feature_extraction.text import TfidfVectorizer
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 
 from .counts import TermCounts
 from .keyness import SmallCorpusWarning, keyness
 from .langs import check_lang
 from .normalize import normalize_term
-from .tokens import Analyzer, stopwords as stopword_list
+from .tokens import Analyzer, _bound_terms, stopwords as stopword_list
 
 __all__ = [
     "BACKGROUND_COLUMNS",
@@ -111,41 +116,104 @@ def tfidf_vectorizer(lang: str = "it", *, stopwords=True, stem: bool = False,
     )
 
 
-def _grouped_texts(docs: pd.DataFrame, by: str) -> tuple[list[str], list[str], str]:
+def _check_one_lang(docs: pd.DataFrame) -> str:
     langs = docs["lang"] if "lang" in docs.columns else pd.Series("it", index=docs.index)
     found = sorted({check_lang(v, argument="lang in docs") for v in langs})
     if len(found) != 1:
         raise ValueError(f"docs mixes languages {found}: TF-IDF compares one vocabulary, so "
                          "filter docs to one language first (docs[docs.lang == 'it'])")
-    labels = docs[by].astype(str).to_numpy()
-    groups = sorted(set(labels))
-    texts = ["\n\n".join(t for t, g in zip(docs["text"], labels) if g == group)
-             for group in groups]  # a blank line ends a sentence: n-grams never cross
-    return groups, texts, found[0]
+    return found[0]
 
 
-def _fit(docs, by, stopwords, stem, ngram_range, warn):
+def _grouped_texts(docs: pd.DataFrame, by: str) -> tuple[list[str], list[str], str]:
+    """Sorted group labels, each group's texts joined in docs order, and the language.
+
+    One pass over the docs (the reference scans every document once per group)."""
+    lang = _check_one_lang(docs)
+    buckets: dict[str, list[str]] = {}
+    for text, label in zip(docs["text"].tolist(), docs[by].astype(str).tolist()):
+        buckets.setdefault(label, []).append(text)
+    groups = sorted(buckets)
+    texts = ["\n\n".join(buckets[g]) for g in groups]  # a blank line ends a sentence
+    return groups, texts, lang
+
+
+def _warn_few_groups(n_groups: int, idf: np.ndarray, by: str, stacklevel: int) -> None:
+    distinct = np.unique(np.round(idf, 6))
+    values = ", ".join(f"{v:.3f}" for v in distinct)
+    warnings.warn(
+        f"TF-IDF over only {n_groups} {by} group(s): idf takes {len(distinct)} value(s) "
+        f"({values}), one per number of groups using a term, so the ranking mostly "
+        "promotes terms found in one group only"
+        + (" (with two: a term in one document gets 1.405, in both 1.0)" if n_groups == 2
+           else "")
+        + "; for a contrast between two groups use keyness()",
+        SmallCorpusWarning, stacklevel=stacklevel + 1)
+
+
+class _Fitted(NamedTuple):
+    """Everything one fit gives: rows are groups, columns the sorted vocabulary."""
+
+    groups: list[str]
+    vocab: np.ndarray       # sorted terms (object array of str)
+    n: np.ndarray           # int64 counts, aligned with counts.data
+    counts: sp.csr_array    # float64 counts, exactly CountVectorizer's matrix
+    weights: sp.csr_array   # L2-normalised tf-idf, the same sparsity structure as counts
+    idf: np.ndarray
+    df: np.ndarray          # int64, groups using each term
+
+
+def _fit(docs, by, stopwords, stem, ngram_range, warn) -> _Fitted:
+    """Count every group's terms once and weigh them.
+
+    Why this equals ``tfidf_vectorizer(...).fit_transform(texts)`` bit for bit: the
+    analyzer output is the same (``_bound_terms`` is :func:`analysis.terms` with the
+    options resolved once) and so is the count matrix, built here exactly as
+    scikit-learn's ``CountVectorizer`` builds it: inside each row the entries are
+    ordered by the term's first occurrence in the corpus (groups in order), and the
+    column of a term is its rank in the sorted vocabulary. The weights then come from
+    the same ``TfidfTransformer`` settings, whose L2 norm sums each row in that stored
+    order, so even the last bit of every weight matches.
+    """
     _require(docs, ["text", by])
     if len(docs) == 0:
         raise ValueError("docs has no documents")
     groups, texts, lang = _grouped_texts(docs, by)
-    vectorizer = tfidf_vectorizer(lang, stopwords=stopwords, stem=stem, ngram_range=ngram_range)
-    try:
-        weights = vectorizer.fit_transform(texts)
-    except ValueError:
-        raise ValueError("docs has no terms to weigh (empty texts, or only stopwords)") from None
+    settings = tfidf_vectorizer(lang, stopwords=stopwords, stem=stem, ngram_range=ngram_range)
+    analyze = _bound_terms(lang, stopwords=stopwords, stem=stem, ngram_range=ngram_range)
+    # one Counter per group: its keys in first-occurrence order within the group
+    counters = [Counter(analyze(text)) for text in texts]
+    first = dict.fromkeys(chain.from_iterable(counters))  # first occurrence in the corpus
+    if not first:
+        raise ValueError("docs has no terms to weigh (empty texts, or only stopwords)")
+    code = dict(zip(first, range(len(first))))
+    by_first = list(first)
+    ranked = sorted(range(len(by_first)), key=by_first.__getitem__)
+    vocab = np.empty(len(ranked), dtype=object)
+    vocab[:] = [by_first[k] for k in ranked]
+    index_dtype = np.int32 if sum(map(len, counters)) <= np.iinfo(np.int32).max else np.int64
+    column = np.empty(len(ranked), dtype=index_dtype)  # first-occurrence code -> column
+    column[ranked] = np.arange(len(ranked), dtype=index_dtype)
+    lengths = np.fromiter(map(len, counters), dtype=np.int64, count=len(counters))
+    codes = np.fromiter(map(code.__getitem__, chain.from_iterable(counters)), dtype=np.int64,
+                        count=int(lengths.sum()))
+    n = np.fromiter(chain.from_iterable(c.values() for c in counters), dtype=np.int64,
+                    count=int(lengths.sum()))
+    rows = np.repeat(np.arange(len(groups)), lengths)
+    order = np.lexsort((codes, rows))  # by row, then first occurrence (CountVectorizer's order)
+    n = n[order]
+    indptr = np.zeros(len(groups) + 1, dtype=index_dtype)
+    np.cumsum(lengths, out=indptr[1:])
+    counts = sp.csr_array((n.astype(np.float64), column[codes[order]], indptr),
+                          shape=(len(groups), len(vocab)))
+    transformer = TfidfTransformer(norm=settings.norm, use_idf=settings.use_idf,
+                                   smooth_idf=settings.smooth_idf,
+                                   sublinear_tf=settings.sublinear_tf)
+    weights = transformer.fit(counts).transform(counts, copy=True)
     if warn and len(groups) < FEW_DOCUMENTS:
-        distinct = np.unique(np.round(vectorizer.idf_, 6))
-        values = ", ".join(f"{v:.3f}" for v in distinct)
-        warnings.warn(
-            f"TF-IDF over only {len(groups)} {by} group(s): idf takes {len(distinct)} value(s) "
-            f"({values}), one per number of groups using a term, so the ranking mostly "
-            "promotes terms found in one group only"
-            + (" (with two: a term in one document gets 1.405, in both 1.0)" if len(groups) == 2
-               else "")
-            + "; for a contrast between two groups use keyness()",
-            SmallCorpusWarning, stacklevel=3)
-    return groups, texts, vectorizer, weights
+        _warn_few_groups(len(groups), transformer.idf_, by, stacklevel=3)
+    df = np.bincount(counts.indices, minlength=len(vocab)).astype(np.int64)
+    return _Fitted(groups, vocab, n, counts, sp.csr_array(weights), transformer.idf_, df)
 
 
 def tfidf(
@@ -177,25 +245,36 @@ def tfidf(
         Columns :data:`TFIDF_COLUMNS`: ``n`` the raw count (tf), ``df`` the number of
         groups using the term, ``idf`` and the L2-normalised ``tfidf``; one row per
         group and term used, sorted by group, ``tfidf`` (descending), then term.
+
+    Examples
+    --------
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "source": ["A", "A", "B"],
+    ...                      "text": ["Kim parla.", "Kim tace.", "Lavrov parla."]})
+    >>> table = tfidf(docs, by="source", warn=False)
+    >>> table[["group", "term", "n", "df"]].values.tolist()[:3]
+    [['A', 'kim', 2, 1], ['A', 'tace', 1, 1], ['A', 'parla', 1, 2]]
     """
-    groups, texts, vectorizer, weights = _fit(docs, by, stopwords, stem, ngram_range, warn)
-    analyzer = vectorizer.build_analyzer()
-    vocab = vectorizer.get_feature_names_out()
-    index = {t: k for k, t in enumerate(vocab)}
-    weights = weights.tocsr()
-    df = np.asarray((weights > 0).sum(axis=0)).ravel()
-    rows = []
-    for g, (group, text) in enumerate(zip(groups, texts)):
-        raw: dict[str, int] = {}
-        for term in analyzer(text):
-            raw[term] = raw.get(term, 0) + 1
-        for term, n in raw.items():
-            k = index[term]
-            rows.append((group, term, n, int(df[k]), float(vectorizer.idf_[k]),
-                         float(weights[g, k])))
-    table = pd.DataFrame(rows, columns=TFIDF_COLUMNS)
-    table = table.sort_values(["group", "tfidf", "term"], ascending=[True, False, True],
-                              kind="stable").reset_index(drop=True)
+    fit = _fit(docs, by, stopwords, stem, ngram_range, warn)
+    weights = fit.weights
+    # weights has the structure of counts (the transformer rescales the stored values
+    # and keeps their order), so entry j of weights.data and of fit.n is one (group, term)
+    rows = np.repeat(np.arange(len(fit.groups)), np.diff(weights.indptr))
+    cols = weights.indices
+    # groups are sorted and columns follow the sorted vocabulary, so sorting by
+    # (row, -tfidf, column) is sorting by (group, tfidf descending, term); the key is
+    # unique, so the order is the reference's stable sort
+    order = np.lexsort((cols, -weights.data, rows))
+    cols = cols[order]
+    group_labels = np.empty(len(fit.groups), dtype=object)
+    group_labels[:] = fit.groups
+    table = pd.DataFrame({
+        "group": group_labels[rows[order]],
+        "term": fit.vocab[cols],
+        "n": fit.n[order],
+        "df": fit.df[cols],
+        "idf": fit.idf[cols],
+        "tfidf": weights.data[order],
+    }, columns=TFIDF_COLUMNS)
     return table.astype({"n": "int64", "df": "int64"})
 
 
@@ -259,7 +338,110 @@ def similarity(
     >>> similarity(docs, warn=False).round(3).values.tolist()[1]
     ['a', 'b', 1, 0.408, 0.261]
     """
-    groups, texts, vectorizer, weights = _fit(docs, by, stopwords, stem, ngram_range, warn)
+    fit = _fit(docs, by, stopwords, stem, ngram_range, warn)
+    groups = fit.groups
+    tf = fit.counts.toarray()  # whole counts as float64, as the reference adds them up
+    norms = np.linalg.norm(tf, axis=1, keepdims=True)
+    tf_unit = tf / np.where(norms > 0, norms, 1)
+    w = fit.weights.toarray()
+    cos_tf = tf_unit @ tf_unit.T
+    cos_tfidf = w @ w.T
+    used = tf > 0
+    shared = used.astype(int) @ used.T.astype(int)
+    rows = [(a, b, int(shared[i, j]), float(cos_tf[i, j]), float(cos_tfidf[i, j]))
+            for i, a in enumerate(groups) for j, b in enumerate(groups)]
+    return pd.DataFrame(rows, columns=SIMILARITY_COLUMNS)
+
+
+# ---------------------------------------------------------------------------
+# Reference implementations: the first, plain versions of tfidf and similarity
+# (scikit-learn's TfidfVectorizer, the analyzer run twice per text). Kept unchanged
+# as the definition the fast versions above are tested against
+# (tests/test_tfidf_speed.py).
+# ---------------------------------------------------------------------------
+
+
+def _reference_grouped_texts(docs: pd.DataFrame, by: str) -> tuple[list[str], list[str], str]:
+    langs = docs["lang"] if "lang" in docs.columns else pd.Series("it", index=docs.index)
+    found = sorted({check_lang(v, argument="lang in docs") for v in langs})
+    if len(found) != 1:
+        raise ValueError(f"docs mixes languages {found}: TF-IDF compares one vocabulary, so "
+                         "filter docs to one language first (docs[docs.lang == 'it'])")
+    labels = docs[by].astype(str).to_numpy()
+    groups = sorted(set(labels))
+    texts = ["\n\n".join(t for t, g in zip(docs["text"], labels) if g == group)
+             for group in groups]  # a blank line ends a sentence: n-grams never cross
+    return groups, texts, found[0]
+
+
+def _reference_fit(docs, by, stopwords, stem, ngram_range, warn):
+    _require(docs, ["text", by])
+    if len(docs) == 0:
+        raise ValueError("docs has no documents")
+    groups, texts, lang = _reference_grouped_texts(docs, by)
+    vectorizer = tfidf_vectorizer(lang, stopwords=stopwords, stem=stem, ngram_range=ngram_range)
+    try:
+        weights = vectorizer.fit_transform(texts)
+    except ValueError:
+        raise ValueError("docs has no terms to weigh (empty texts, or only stopwords)") from None
+    if warn and len(groups) < FEW_DOCUMENTS:
+        distinct = np.unique(np.round(vectorizer.idf_, 6))
+        values = ", ".join(f"{v:.3f}" for v in distinct)
+        warnings.warn(
+            f"TF-IDF over only {len(groups)} {by} group(s): idf takes {len(distinct)} value(s) "
+            f"({values}), one per number of groups using a term, so the ranking mostly "
+            "promotes terms found in one group only"
+            + (" (with two: a term in one document gets 1.405, in both 1.0)" if len(groups) == 2
+               else "")
+            + "; for a contrast between two groups use keyness()",
+            SmallCorpusWarning, stacklevel=3)
+    return groups, texts, vectorizer, weights
+
+
+def _reference_tfidf(
+    docs: pd.DataFrame,
+    *,
+    by: str = "doc_id",
+    stopwords=True,
+    stem: bool = False,
+    ngram_range: tuple[int, int] = (1, 1),
+    warn: bool = True,
+) -> pd.DataFrame:
+    """Reference implementation of :func:`tfidf`: the same arguments and table."""
+    groups, texts, vectorizer, weights = _reference_fit(docs, by, stopwords, stem,
+                                                        ngram_range, warn)
+    analyzer = vectorizer.build_analyzer()
+    vocab = vectorizer.get_feature_names_out()
+    index = {t: k for k, t in enumerate(vocab)}
+    weights = weights.tocsr()
+    df = np.asarray((weights > 0).sum(axis=0)).ravel()
+    rows = []
+    for g, (group, text) in enumerate(zip(groups, texts)):
+        raw: dict[str, int] = {}
+        for term in analyzer(text):
+            raw[term] = raw.get(term, 0) + 1
+        for term, n in raw.items():
+            k = index[term]
+            rows.append((group, term, n, int(df[k]), float(vectorizer.idf_[k]),
+                         float(weights[g, k])))
+    table = pd.DataFrame(rows, columns=TFIDF_COLUMNS)
+    table = table.sort_values(["group", "tfidf", "term"], ascending=[True, False, True],
+                              kind="stable").reset_index(drop=True)
+    return table.astype({"n": "int64", "df": "int64"})
+
+
+def _reference_similarity(
+    docs: pd.DataFrame,
+    *,
+    by: str = "doc_id",
+    stopwords=True,
+    stem: bool = False,
+    ngram_range: tuple[int, int] = (1, 1),
+    warn: bool = True,
+) -> pd.DataFrame:
+    """Reference implementation of :func:`similarity`: the same arguments and table."""
+    groups, texts, vectorizer, weights = _reference_fit(docs, by, stopwords, stem,
+                                                        ngram_range, warn)
     raw = vectorizer.build_analyzer()
     vocab = {t: k for k, t in enumerate(vectorizer.get_feature_names_out())}
     tf = np.zeros((len(groups), len(vocab)))

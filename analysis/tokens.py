@@ -22,7 +22,8 @@ start in lower case (closing quotes and brackets stay with the sentence they clo
 never after a listed abbreviation, a dotted acronym, an initial or inside a number;
 a blank line always ends a sentence, and a single line break does when the next
 line starts like a sentence and the previous one does not end mid-phrase (a lower
-case word, a comma, a colon, a hyphen).
+case word, a comma, a colon, a hyphen). :func:`scan_sentences` gives the tokens and
+the sentence index of each in one pass.
 
 Examples
 --------
@@ -36,12 +37,20 @@ Examples
 
 from __future__ import annotations
 
+import array
+import itertools
+import re
+import threading
+from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
+import numpy as np
 import pandas as pd
 import regex
+import scipy.sparse as sp
 
 from .langs import SUPPORTED_LANGS, check_lang
 from .normalize import normalize, normalize_term
@@ -55,6 +64,7 @@ __all__ = [
     "tokenize",
     "token_spans",
     "scan",
+    "scan_sentences",
     "sentence_spans",
     "sentences",
     "terms",
@@ -176,9 +186,24 @@ def scan(text: str, lang: str = "it") -> list[Token]:
     >>> [(t.start, t.end, t.kind) for t in scan("l'8 luglio")]
     [(0, 2, 'word'), (2, 3, 'number'), (4, 10, 'word')]
     """
+    lang = _check_text(text, lang)
+    arrays = _fast_scan_arrays(text, lang) if _USE_FAST_SCAN else None
+    if arrays is None:
+        return _reference_scan(text, lang)
+    starts, ends, kinds, _ = arrays
+    return _make_tokens(starts.tolist(), ends.tolist(), kinds)
+
+
+def _check_text(text, lang) -> str:
+    """Validate the arguments of the scanning functions; return the checked language."""
     lang = check_lang(lang)
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
+    return lang
+
+
+def _reference_scan(text: str, lang: str) -> list[Token]:
+    """The reference implementation of :func:`scan`: the token regex over the whole text."""
     norm = normalize(text)
     kinds = _group_kinds(lang)
     out: list[Token] = []
@@ -226,7 +251,11 @@ def token_spans(text: str, lang: str = "it") -> list[tuple[int, int]]:
     >>> token_spans("dell’intelligence")
     [(0, 5), (5, 17)]
     """
-    return [(t.start, t.end) for t in scan(text, lang)]
+    lang = _check_text(text, lang)
+    arrays = _fast_scan_arrays(text, lang, kinds=False) if _USE_FAST_SCAN else None
+    if arrays is None:
+        return [(t.start, t.end) for t in _reference_scan(text, lang)]
+    return list(zip(arrays[0].tolist(), arrays[1].tolist()))
 
 
 def tokenize(text: str, lang: str = "it") -> list[str]:
@@ -249,11 +278,19 @@ def tokenize(text: str, lang: str = "it") -> list[str]:
     >>> tokenize("«Kim Jong-un» ha detto: c'è un'altra via…")
     ['«', 'Kim', 'Jong-un', '»', 'ha', 'detto', ':', "c'", 'è', "un'", 'altra', 'via', '…']
     """
-    return [text[t.start : t.end] for t in scan(text, lang)]
+    lang = _check_text(text, lang)
+    arrays = _fast_scan_arrays(text, lang, kinds=False) if _USE_FAST_SCAN else None
+    if arrays is None:
+        return [text[t.start : t.end] for t in _reference_scan(text, lang)]
+    return list(map(text.__getitem__, map(slice, arrays[0].tolist(), arrays[1].tolist())))
 
 
 def _sentence_ids(text: str, norm: str, toks: Sequence[Token]) -> list[int]:
-    """Assign a sentence index to every token (see the module docstring)."""
+    """Assign a sentence index to every token (see the module docstring).
+
+    The reference implementation of the sentence rules, visiting every token;
+    :func:`_fast_boundaries` gives the same result from the candidate tokens only.
+    """
     ids = []
     sent = 0
     n = len(toks)
@@ -283,6 +320,47 @@ def _sentence_ids(text: str, norm: str, toks: Sequence[Token]) -> list[int]:
             sent += 1
         k += 1
     return ids
+
+
+def scan_sentences(text: str, lang: str = "it") -> tuple[list[Token], list[int]]:
+    """Return every token of ``text`` and the sentence index of each, in one pass.
+
+    The same tokens as :func:`scan` and the same sentence indices as
+    :func:`sentence_spans` (token ``k`` lies in ``sentence_spans(text, lang)[ids[k]]``),
+    for callers that need both without scanning the text twice.
+
+    Parameters
+    ----------
+    text : str
+        The original text.
+    lang : {"it", "en"}
+        Language of the text.
+
+    Returns
+    -------
+    tokens : list of Token
+        As :func:`scan` returns them.
+    ids : list of int
+        One sentence index per token: 0 for the first, then the same or one more
+        than the token before.
+
+    Examples
+    --------
+    >>> text = "Il sig. Rossi parla. Poi esce."
+    >>> toks, ids = scan_sentences(text)
+    >>> [(text[t.start : t.end], i) for t, i in zip(toks, ids)][3:]
+    [('parla', 0), ('.', 0), ('Poi', 1), ('esce', 1), ('.', 1)]
+    """
+    lang = _check_text(text, lang)
+    arrays = _fast_scan_arrays(text, lang) if _USE_FAST_SCAN else None
+    if arrays is None:
+        toks = _reference_scan(text, lang)
+        return toks, _sentence_ids(text, normalize(text), toks)
+    starts, ends, kinds, roles = arrays
+    starts, ends = starts.tolist(), ends.tolist()
+    ids = np.zeros(len(starts), dtype=np.intp)
+    ids[_fast_boundaries(text, starts, ends, roles)] = 1
+    return _make_tokens(starts, ends, kinds), np.cumsum(ids).tolist()
 
 
 def _continues(norm: str, nxt: Token) -> bool:
@@ -327,7 +405,17 @@ def sentence_spans(text: str, lang: str = "it") -> list[tuple[int, int]]:
     >>> [text[a:b] for a, b in sentence_spans(text)]
     ['Il sig. Rossi ha parlato.', '«Basta.»', 'Poi è uscito.']
     """
-    toks = scan(text, lang)
+    lang = _check_text(text, lang)
+    arrays = _fast_scan_arrays(text, lang, kinds=False) if _USE_FAST_SCAN else None
+    if arrays is not None:
+        starts, ends, _, roles = arrays
+        if not len(starts):
+            return []
+        bounds = _fast_boundaries(text, starts.tolist(), ends.tolist(), roles)
+        firsts = np.array([0, *bounds], dtype=np.intp)
+        lasts = np.array([*bounds, len(starts)], dtype=np.intp) - 1
+        return list(zip(starts[firsts].tolist(), ends[lasts].tolist()))
+    toks = _reference_scan(text, lang)
     if not toks:
         return []
     ids = _sentence_ids(text, normalize(text), toks)
@@ -349,6 +437,373 @@ def sentences(text: str, lang: str = "it") -> list[str]:
     ['Mr. Lavrov arrived in the U.S. on Friday.', 'He left.']
     """
     return [text[a:b] for a, b in sentence_spans(text, lang)]
+
+
+# --- fast path for scan and sentences ----------------------------------------------
+# Exact for the same reason as the term fast path below: tokens never contain
+# whitespace, and every lookaround of the token patterns sees at most one character
+# outside its token (a space or the text's edge, which the patterns treat alike),
+# except the initials rule ("J." followed by whitespace and a capital). So the tokens
+# of a space-separated piece of text depend only on the piece, plus, for a piece
+# ending like an initial, on whether the next non-space character is a capital.
+# Pieces repeat in news text, so each distinct piece is scanned once (many at a time,
+# joined by spaces, by the reference scanner) and remembered as a numbered token
+# layout: the piece length and, per token, its offset, length, kind and sentence
+# roles (the properties of its normalised surface that the sentence rules read). A
+# text is then a dict lookup per piece plus a few numpy operations. Texts with
+# characters that `str.split` and the tokenizer see differently (U+001C-U+001F are
+# spaces to `str.split` but not to the token regex; U+200B and U+FEFF become spaces
+# in `normalize`) take the reference path; tests/test_fast_scan.py checks every code
+# point and that both paths agree.
+_USE_FAST_SCAN = True
+_SCAN_UNSAFE = "\x1c\x1d\x1e\x1f\u200b\ufeff"  # looked for one by one: faster than a regex
+# whitespace replaced by a space before splitting (same length, so offsets hold)
+_SCAN_SPACES = ("\n", "\t", "\r", "\u00a0", "\u202f", "\u2009")
+_SCAN_CHUNK = re.compile(r"\S+")
+_SCAN_HAS_SPACE = re.compile(r"\s")
+_ENDS_LIKE_INITIAL = regex.compile(r"(?:^|[^\p{L}\p{N}.])\p{Lu}\.$")
+_STARTS_UPPER = regex.compile(r"\p{Lu}")
+_NEXT_STARTS_UPPER = regex.compile(r"\s+\p{Lu}")
+_NEWLINE = re.compile("[\n\u2028\u2029\u0085]")
+_SCAN_CACHE_MAX = 200_000  # remembered pieces per language
+_SCAN_PIECE_MAX = 64  # longer pieces are scanned every time, never remembered
+_SCAN_MISS_MAX = 10_000  # a text with a longer new piece takes the reference path
+_LAYOUTS_MAX = 100_000  # distinct layouts before everything is forgotten
+
+# Sentence roles of a token, from its normalised surface (the tests of _sentence_ids).
+_ENDS = 1  # a terminal mark: may end the sentence
+_HARD = 2  # after a terminal mark, stays with its sentence (a mark or closing bracket)
+_SOFT = 4  # stays with the sentence only when glued to the mark before (' and ")
+_CONT = 8  # carries the sentence on after a terminal mark or a line break
+_MID = 16  # a line ending with it ends mid-phrase
+
+
+def _roles(surface: str, kind: str) -> int:
+    if kind == "word" or kind == "number":
+        # these start with a letter or digit (which normalize keeps) and are never a
+        # mark, a closer or "ecc.": only the case of the first character matters
+        return _CONT | _MID if surface[0].islower() else 0
+    s = normalize(surface)
+    roles = 0
+    if s in _TERMINAL or s.lower() in _SENTENCE_FINAL_ABBR:
+        roles |= _ENDS
+    elif kind == "punct" and s.startswith("..."):
+        roles |= _ENDS
+    if s in _TERMINAL or (s in _CLOSERS and s not in _SOFT_CLOSERS):
+        roles |= _HARD
+    elif s in _CLOSERS:
+        roles |= _SOFT
+    if s[0].islower() or s[0] in ",;:)]}":
+        roles |= _CONT
+    if s in _MID_PHRASE_ENDINGS or s[0].islower():
+        roles |= _MID
+    return roles
+
+
+class _Layouts:
+    """Numbered token layouts of pieces, as numpy tables, and the piece caches.
+
+    A layout is ``(piece length, ((start, length, kind, roles), ...))`` with offsets
+    relative to the piece. News text has a few thousand layouts for hundreds of
+    thousands of distinct pieces, so the tables stay small.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.ids: dict = {}
+        self.pieces: dict = {}  # lang -> {piece: layout id}
+        self.initials: dict = {}  # (lang, chunk, next starts upper) -> relative tokens
+        # per layout: piece length, first row in the token table, number of tokens;
+        # per token: offset in the piece, length, kind code, sentence roles
+        self.columns: tuple[list, ...] = ([], [], [], [], [], [], [])
+        self.kind_codes: dict = {}
+        self.kind_names: list = []
+        self.words: dict = {}  # (length, lower-case initial) -> layout id of one word
+        self._buffers = [np.zeros(0, dtype=np.intp) for _ in self.columns]
+        self._arrays = None
+
+    def id(self, piece_len: int, toks: tuple) -> int:
+        key = (piece_len, toks)
+        lid = self.ids.get(key)
+        if lid is not None:
+            return lid
+        with self.lock:
+            lid = self.ids.get(key)
+            if lid is None:
+                piece_lens, first, count, rel, length, kind, roles = self.columns
+                first.append(len(rel))
+                count.append(len(toks))
+                piece_lens.append(piece_len)
+                for start, n, name, role in toks:
+                    code = self.kind_codes.get(name)
+                    if code is None:
+                        code = self.kind_codes[name] = len(self.kind_names)
+                        self.kind_names.append(name)
+                    rel.append(start)
+                    length.append(n)
+                    kind.append(code)
+                    roles.append(role)
+                lid = self.ids[key] = len(self.ids)
+        return lid
+
+    def word(self, length: int, lower: bool) -> int:
+        """Layout id of a piece that is one word of ``length`` letters."""
+        lid = self.words.get((length, lower))
+        if lid is None:
+            lid = self.words[length, lower] = self.id(
+                length, ((0, length, "word", _CONT | _MID if lower else 0),))
+        return lid
+
+    def arrays(self):
+        """The columns as numpy arrays (views of buffers that grow by doubling, so a
+        text with a few new layouts copies only those)."""
+        arrays = self._arrays
+        if arrays is None or len(arrays[0]) != len(self.ids):
+            with self.lock:
+                views = []
+                for c, column in enumerate(self.columns):
+                    buffer = self._buffers[c]
+                    done = len(arrays[c]) if arrays is not None else 0
+                    if len(buffer) < len(column):
+                        grown = np.zeros(max(2 * len(buffer), len(column), 64), dtype=np.intp)
+                        grown[:done] = buffer[:done]
+                        buffer = self._buffers[c] = grown
+                    buffer[done : len(column)] = column[done:]
+                    views.append(buffer[: len(column)])
+                arrays = self._arrays = (*views, np.array(self.kind_names, dtype=object))
+        return arrays
+
+
+_layouts = _Layouts()
+
+
+def _relative(toks, base: int, text: str) -> tuple:
+    return tuple((a - base, b - a, kind, _roles(text[a:b], kind)) for a, b, kind in toks)
+
+
+def _scan_pieces(chunks: list, lang: str) -> dict:
+    """Relative tokens of whitespace-free chunks, scanned in one reference call."""
+    joined = " ".join(chunks)
+    toks = _reference_scan(joined, lang)
+    out = {}
+    j = 0
+    n = len(toks)
+    base = 0
+    for chunk in chunks:
+        hi = base + len(chunk)
+        first = j
+        while j < n and toks[j][0] < hi:
+            j += 1
+        out[chunk] = _relative(toks[first:j], base, joined)
+        base = hi + 1
+    return out
+
+
+# The commonest pieces, parsed without the token regex: opening marks, then a word of
+# Latin-1 letters (Italian: optionally elided, "dell'agenzia") or a plain number, then
+# closing marks and at most one final full stop. Every other piece, and these shapes
+# where another rule could apply (a listed abbreviation or an initial before the full
+# stop, a URL, O'Brien), goes to the reference scanner.
+_LATIN_LETTERS = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff"
+_SIMPLE_PIECE = re.compile(
+    f"([«“(\\[\"]*)(?:([{_LATIN_LETTERS}]+)(?:['’]([{_LATIN_LETTERS}]+))?|([0-9]+(?:[.,][0-9]+)*))"
+    "([,;:!?»”)\\]\"%]*)(\\.?)"
+)  # on the original piece: of these characters, normalize changes only ’ (into ')
+
+
+def _simple_layout(piece: str, lang: str) -> tuple | None:
+    """Relative tokens of a piece of a common shape, or None (see ``_SIMPLE_PIECE``)."""
+    m = _SIMPLE_PIECE.fullmatch(piece)
+    if m is None:
+        return None
+    lead, word, rest, number, trail, dot = m.groups()
+    toks = [(k, 1, "punct", _roles(mark, "punct")) for k, mark in enumerate(lead)]
+    at = len(lead)
+    if number is not None:
+        toks.append((at, len(number), "number", 0))
+        at += len(number)
+    else:
+        if word[:3].lower() in ("www", "htt"):
+            return None  # could start a URL
+        last = word
+        if rest is not None:
+            if lang != "it" or word == "O":
+                return None  # English clitics, O'Brien
+            toks.append((at, len(word) + 1, "word", _roles(word, "word")))
+            at += len(word) + 1
+            last = rest
+        abbreviations = wordlist(f"abbreviations_{lang}")
+        if dot and not trail and (len(last) == 1 or (last + ".").lower() in abbreviations):
+            return None  # an initial or an abbreviation ("sig.", "L'on.")
+        toks.append((at, len(last), "word", _roles(last, "word")))
+        at += len(last)
+    toks.extend((at + k, 1, "punct", _roles(mark, "punct")) for k, mark in enumerate(trail + dot))
+    return tuple(toks)
+
+
+def _fill_layouts(text: str, pieces: list, ids, layouts: _Layouts, lang: str) -> bool:
+    """Set the layout ids of the pieces missing from the cache (``ids < 0``); False if
+    a new piece is too long for the fast path."""
+    cache = layouts.pieces[lang]
+    missing = np.flatnonzero(ids < 0).tolist()
+    plans = []
+    need = {}
+    piece_ends = None
+    for k in missing:
+        piece = pieces[k]
+        lid = cache.get(piece)  # seen earlier in this text
+        if lid is not None:
+            ids[k] = lid
+            continue
+        if len(piece) > _SCAN_MISS_MAX:
+            return False
+        if piece.isalpha() and max(piece) <= "\xff":
+            # letters only (the commonest new piece): one word, whatever the language
+            ids[k] = lid = layouts.word(len(piece), piece[0].islower())
+            if len(piece) <= _SCAN_PIECE_MAX:
+                cache[piece] = lid
+            continue
+        toks = _simple_layout(piece, lang)
+        if toks is not None:
+            ids[k] = lid = layouts.id(len(piece), toks)
+            if len(piece) <= _SCAN_PIECE_MAX:
+                cache[piece] = lid
+            continue
+        if _SCAN_HAS_SPACE.search(piece):  # whitespace that is not split on
+            chunks = [(m.start(), m.group()) for m in _SCAN_CHUNK.finditer(piece)]
+        else:
+            chunks = [(0, piece)]
+        plan = []
+        for c, (rel, chunk) in enumerate(chunks):
+            if not _ENDS_LIKE_INITIAL.search(normalize(chunk)):
+                plan.append((rel, chunk, None))
+                need[chunk] = None
+            elif c + 1 < len(chunks):
+                plan.append((rel, chunk, bool(_STARTS_UPPER.match(normalize(chunks[c + 1][1])))))
+            else:
+                if piece_ends is None:  # end of each piece in the text, one separator each
+                    piece_ends = list(itertools.accumulate(map(len, pieces)))
+                # normalize changes no space into a non-space and no capital (tested),
+                # so the original text answers as the normalised one would
+                upper = bool(_NEXT_STARTS_UPPER.match(text, piece_ends[k] + k))
+                plan.append((rel, chunk, upper))
+        plans.append((k, piece, plan))
+    scanned = _scan_pieces(list(need), lang) if need else {}
+    for k, piece, plan in plans:
+        toks = []
+        for rel, chunk, upper in plan:
+            if upper is None:
+                part = scanned[chunk]
+            else:
+                key = (lang, chunk, upper)
+                part = layouts.initials.get(key)
+                if part is None:
+                    probe = chunk + " A" if upper else chunk
+                    part = _relative([t for t in _reference_scan(probe, lang) if t[0] < len(chunk)],
+                                     0, probe)
+                    if len(chunk) <= _SCAN_PIECE_MAX:
+                        if len(layouts.initials) > _SCAN_CACHE_MAX:
+                            layouts.initials = {}
+                        layouts.initials[key] = part
+            toks.extend((rel + a, n, kind, roles) for a, n, kind, roles in part)
+        lid = layouts.id(len(piece), tuple(toks))
+        ids[k] = lid
+        if len(piece) <= _SCAN_PIECE_MAX and (not plan or plan[-1][2] is None):
+            cache[piece] = lid
+    return True
+
+
+def _fast_scan_arrays(text: str, lang: str, *, kinds: bool = True):
+    """``(starts, ends, kinds, roles)`` of every token (numpy arrays but ``kinds``, a
+    list of str, or None if not asked for), or None when the text needs the reference
+    scanner."""
+    for unsafe in _SCAN_UNSAFE:
+        if unsafe in text:
+            return None
+    layouts = _layouts
+    if len(layouts.ids) > _LAYOUTS_MAX:
+        layouts = _reset_layouts()
+    cache = layouts.pieces.get(lang)
+    if cache is None or len(cache) > _SCAN_CACHE_MAX:
+        cache = layouts.pieces[lang] = {}
+    spaced = text
+    for space in _SCAN_SPACES:
+        if space in spaced:
+            spaced = spaced.replace(space, " ")
+    pieces = spaced.split(" ")
+    n = len(pieces)
+    ids = np.fromiter(map(cache.get, pieces, itertools.repeat(-1)), dtype=np.intp, count=n)
+    if (ids < 0).any() and not _fill_layouts(text, pieces, ids, layouts, lang):
+        return None
+    piece_lens, first, count, rel, length, kind, roles, names = layouts.arrays()
+    counts = count[ids]
+    steps = piece_lens[ids] + 1
+    offsets = np.cumsum(steps)
+    offsets -= steps  # where each piece starts in the text
+    out_first = np.cumsum(counts)
+    total = int(out_first[-1])
+    out_first -= counts  # index of each piece's first token in the output
+    flat = np.arange(total)
+    flat += np.repeat(first[ids] - out_first, counts)  # row of each token in the tables
+    starts = rel[flat]
+    starts += np.repeat(offsets, counts)
+    ends = starts + length[flat]
+    return starts, ends, names[kind[flat]].tolist() if kinds else None, roles[flat]
+
+
+def _reset_layouts() -> _Layouts:
+    global _layouts
+    _layouts = _Layouts()
+    return _layouts
+
+
+def _make_tokens(starts: list, ends: list, kinds: list) -> list[Token]:
+    # tuple.__new__ builds each Token in C, without a Python-level call per token
+    return list(map(tuple.__new__, itertools.repeat(Token), zip(starts, ends, kinds)))
+
+
+def _fast_boundaries(text: str, starts: list, ends: list, roles) -> list[int]:
+    """Indices of the tokens that start a new sentence, as :func:`_sentence_ids` finds.
+
+    Only terminal marks and line breaks can end a sentence, so only they are visited:
+    the marks from their roles, the line breaks from the text. ``roles`` is a numpy
+    array.
+    """
+    n = len(starts)
+    flags = roles.tolist()
+    out = set()
+    skip_lo, skip_hi = [], []  # line breaks after tokens k..j-1 are not looked at
+    absorbed = -1
+    for k in np.flatnonzero(roles & _ENDS).tolist():
+        if k <= absorbed:
+            continue  # already taken as a closing mark
+        j = k
+        while j + 1 < n:  # closing quotes and brackets stay with the sentence they close
+            f = flags[j + 1]
+            if f & _HARD or (f & _SOFT and starts[j + 1] == ends[j]):
+                j += 1
+            else:
+                break
+        absorbed = j
+        if j > k:
+            skip_lo.append(k)
+            skip_hi.append(j)
+        if j + 1 < n and not flags[j + 1] & _CONT:
+            out.add(j + 1)
+    last_gap = -1
+    for m in _NEWLINE.finditer(text):
+        g = bisect_right(ends, m.start()) - 1  # the last token before the line break
+        if g == last_gap or g < 0 or g >= n - 1:
+            continue
+        last_gap = g
+        r = bisect_right(skip_lo, g) - 1
+        if (r >= 0 and g < skip_hi[r]) or g + 1 in out:
+            continue
+        if _BLANK_LINE.search(normalize(text[ends[g] : starts[g + 1]])) or not (
+            flags[g] & _MID or flags[g + 1] & _CONT
+        ):
+            out.add(g + 1)
+    return sorted(out)
 
 
 def stopwords(lang: str = "it") -> frozenset[str]:
@@ -628,13 +1083,7 @@ def _fast_terms(text: str, lang: str, stop, stem: bool) -> list[str] | None:
     """Unigram terms through the chunk cache, or None when the text needs the reference path."""
     if _FAST_UNSAFE.search(text):
         return None
-    key = (lang, stop, stem)
-    caches = _fast_caches.get(key)
-    if caches is None or len(caches[0]) > _FAST_CACHE_MAX:
-        if len(_fast_caches) > 16:
-            _fast_caches.clear()
-        caches = _fast_caches[key] = ({}, {})
-    cache, initials = caches
+    cache, initials = _caches_for(lang, stop, stem)
     get = cache.get
     out: list[str] = []
     extend = out.extend
@@ -650,6 +1099,263 @@ def _fast_terms(text: str, lang: str, stop, stem: bool) -> list[str] | None:
         extend(entry[state])
         state = entry[2]
     return out
+
+
+def _caches_for(lang: str, stop, stem: bool) -> tuple[dict, dict]:
+    """The chunk cache and the initials cache of one analyzer configuration (bounded:
+    a full cache is dropped and started again)."""
+    key = (lang, stop, stem)
+    caches = _fast_caches.get(key)
+    if caches is None or len(caches[0]) > _FAST_CACHE_MAX:
+        if len(_fast_caches) > 16:
+            _fast_caches.clear()
+        caches = _fast_caches[key] = ({}, {})
+    return caches
+
+
+# --- counting many texts without a Python loop over chunks ---------------------------
+# For counting, the order of terms does not matter. So the chunks of all texts become
+# integer ids in one C-level pass (Arrow's whitespace split and dictionary encoding,
+# which split exactly like ``str.split``: tests/test_scale.py checks every code point;
+# without pyarrow, a dict whose missing keys take the next id), each distinct chunk is
+# resolved once through the same cache as ``_fast_terms``, and the rest is numpy over
+# the id array: the state a chunk sees (did the previous chunk of the same text end
+# with a term?) and, for a chunk ending like an initial, whether the next chunk starts
+# with a capital, are read off the neighbouring ids; each (chunk, state, before a
+# capital) variant is counted per group and turned into terms by one sparse product.
+_FAST_UNSAFE_TEXT = re.compile("[\x1c-\x1f\u200b\ufeff]")  # the characters of _FAST_UNSAFE
+_UNSAFE_CHARS = "\x1c\x1d\x1e\x1f\u200b\ufeff"
+
+
+def _has_unsafe(text: str) -> bool:
+    """True if ``text`` contains a character of ``_FAST_UNSAFE`` (``in`` is ten times
+    faster than a regular expression search here)."""
+    return any(c in text for c in _UNSAFE_CHARS)
+_ARROW_MAX_CHARS = 200_000_000  # texts per Arrow call (its string offsets are 32-bit)
+
+
+def _chunk_ids_arrow(texts: Sequence[str]):
+    """(chunk id per position, distinct chunks in id order, chunks per text), or None
+    if Arrow is missing or refuses a text (lone surrogates)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # pragma: no cover - pyarrow is a core dependency
+        return None
+    try:
+        # stripped: pyarrow 26 sometimes returns a whitespace chunk for a text that ends
+        # in whitespace at the end of its buffer (reads past it); see _add_chunks too
+        chunks = pc.utf8_split_whitespace(pa.array([t.strip() for t in texts], type=pa.string()))
+    except (pa.ArrowException, UnicodeError):
+        return None
+    lengths = pc.list_value_length(chunks).to_numpy(zero_copy_only=False)
+    encoded = pc.dictionary_encode(chunks.flatten())
+    ids = encoded.indices.to_numpy(zero_copy_only=False)
+    return ids, encoded.dictionary.to_pylist(), np.asarray(lengths, dtype=np.int64)
+
+
+def _chunk_ids_python(texts: Sequence[str]):
+    """The same as :func:`_chunk_ids_arrow` with a dict (pure Python fallback)."""
+    seen: dict = {}
+    lists = [text.split() for text in texts]
+    ids = np.fromiter(map(seen.setdefault, itertools.chain.from_iterable(lists),
+                          itertools.count()), dtype=np.int64)
+    lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    # setdefault stored the position of each chunk's first occurrence: make ids dense
+    first, ids = np.unique(ids, return_inverse=True)
+    return ids.astype(np.int32), list(seen), lengths
+
+
+def _chunk_ids(texts: Sequence[str]):
+    if sum(map(len, texts)) <= _ARROW_MAX_CHARS:
+        found = _chunk_ids_arrow(texts)
+        if found is not None:
+            return found
+    return _chunk_ids_python(texts)
+
+
+class _ChunkTable:
+    """What counting needs of every distinct chunk seen so far, in growable arrays.
+
+    A chunk gets a global id; per id: its out state (of an initial: before a chunk
+    that is not a capital), whether its terms depend on the state it sees, whether it
+    ends like an initial, and the term ids of its four variants (row ``4 * id + code``,
+    ``code = state seen + 2 * (an initial before a capital)``) in a CSR-like pair of
+    arrays. Terms get global ids too. Bounded like the chunk cache.
+    """
+
+    def __init__(self):
+        self.ids: dict[str, int] = {}
+        self.out_state = array.array("b")
+        self.out_upper = array.array("b")  # out state before a capital (differs for initials)
+        self.varies = array.array("b")
+        self.initial = array.array("b")
+        self.row_end = array.array("q", [0])  # emission row r: row_end[r]..row_end[r+1]
+        self.row_terms = array.array("q")
+        self.terms: list[str] = []
+        self.term_ids: dict[str, int] = {}
+
+    def _emit(self, kept) -> None:
+        term_ids = self.term_ids
+        for term in kept:
+            tid = term_ids.get(term)
+            if tid is None:
+                tid = term_ids[term] = len(self.terms)
+                self.terms.append(term)
+            self.row_terms.append(tid)
+        self.row_end.append(len(self.row_terms))
+
+    def add(self, chunk: str, entry, pair=None) -> None:
+        """Give ``chunk`` the next id: ``entry`` as from ``_miss``, or for an initial
+        ``pair`` = (entry before a non-capital, entry before a capital)."""
+        self.ids[chunk] = len(self.out_state)
+        if pair is not None:
+            entry = pair[0]
+        self.out_state.append(entry[2])
+        self.out_upper.append(entry[2] if pair is None else pair[1][2])
+        self.varies.append(pair is not None or entry[0] != entry[1])
+        self.initial.append(pair is not None)
+        self._emit(entry[0])
+        self._emit(entry[1])
+        self._emit(() if pair is None else pair[1][0])
+        self._emit(() if pair is None else pair[1][1])
+
+    def view(self, name: str) -> np.ndarray:
+        """A numpy copy of one of the arrays (a copy: a live view would stop the array
+        from growing, e.g. while a traceback keeps an old frame alive)."""
+        values = getattr(self, name)
+        return np.frombuffer(values, dtype=np.int64 if values.typecode == "q" else np.int8).copy()
+
+
+_chunk_tables: dict = {}
+
+
+def _table_for(lang: str, stop, stem: bool) -> _ChunkTable:
+    key = (lang, stop, stem)
+    table = _chunk_tables.get(key)
+    if table is None or len(table.ids) > _FAST_CACHE_MAX:
+        if len(_chunk_tables) > 16:
+            _chunk_tables.clear()
+        table = _chunk_tables[key] = _ChunkTable()
+    return table
+
+
+def _add_chunks(table: _ChunkTable, chunks: list, lang: str, stop, stem: bool) -> bool:
+    """Resolve chunks new to ``table`` (through the cache of ``_fast_terms``) and add
+    them; False if one needs the reference path or is not a chunk at all (contains
+    whitespace: a split gone wrong is new by definition, so it is always caught here)."""
+    cache, initials = _caches_for(lang, stop, stem)
+    stemmer = _stemmer(lang) if stem else None
+    if any(chunk and chunk.split() != [chunk] for chunk in chunks):
+        return False
+    for chunk in chunks:
+        entry = cache.get(chunk)
+        if entry is not None:
+            table.add(chunk, entry)
+            continue
+        if not chunk:  # Arrow gives empty strings for leading and trailing whitespace
+            table.add(chunk, ((), (), 0))
+            continue
+        if chunk[-1] == "." and _ENDS_INITIAL.search(chunk):
+            pair = (_miss(chunk, "", cache, initials, lang, stop, stem),
+                    _miss(chunk, "A", cache, initials, lang, stop, stem))
+            if pair[0] is None or pair[1] is None:
+                return False
+            table.add(chunk, None, pair)
+            continue
+        if chunk.isascii() and chunk.isalpha() and chunk.islower() \
+                and not chunk.startswith("www"):
+            # a plain lower-case word: what _simple_entry gives, without the regex
+            kept = () if chunk in stop else ((stemmer.stem(chunk),) if stemmer else (chunk,))
+            entry = (kept, kept, 1)
+        else:
+            entry = _simple_entry(chunk, lang, stop, stemmer)
+            if entry is None:
+                entry = _scanned_entry(chunk, lang, stop, stem, False)
+                if entry is None:
+                    return False
+        cache[chunk] = entry
+        table.add(chunk, entry)
+    return True
+
+
+def _fast_term_counts(texts: Sequence[str], group_of_text: Sequence[int], n_groups: int,
+                      lang: str, stop, stem: bool):
+    """Unigram term counts of texts per group, exactly as ``terms()`` would count them.
+
+    Returns ``(terms, matrix)``: the sorted distinct terms and a ``len(terms) x
+    n_groups`` int64 CSR array, or None when some chunk needs the reference path (the
+    caller then counts text by text). Texts must be free of the characters of
+    ``_FAST_UNSAFE``.
+    """
+    local, chunks, lengths = _chunk_ids(texts)
+    table = _table_for(lang, stop, stem)
+    found = np.fromiter(map(table.ids.get, chunks, itertools.repeat(-1)), dtype=np.int64,
+                        count=len(chunks))
+    new = np.flatnonzero(found < 0)
+    if len(new):
+        if not _add_chunks(table, [chunks[k] for k in new.tolist()], lang, stop, stem):
+            return None
+        found[new] = np.fromiter(map(table.ids.__getitem__, (chunks[k] for k in new.tolist())),
+                                 dtype=np.int64, count=len(new))
+    ids = found[local]  # global chunk id of every position
+    out_state, varies, initial = (table.view(n) for n in ("out_state", "varies", "initial"))
+    # the state each position sees: 0 at the start of a text, else the out state of the
+    # previous chunk (the per-position arrays use small integer types)
+    n_pos = len(ids)
+    starts = np.cumsum(lengths) - lengths
+    seen = np.zeros(n_pos, dtype=np.int8)
+    seen[1:] = out_state[ids[:-1]]
+    seen[starts[lengths > 0]] = 0
+    at = np.flatnonzero(initial[ids]) if initial.any() else np.zeros(0, dtype=np.int64)
+    if len(at):
+        # initials (rare): their terms depend on whether the next chunk of the same text
+        # starts with a capital, and so does their out state (the state the next sees)
+        last = np.zeros(n_pos, dtype=bool)
+        last[(starts + lengths - 1)[lengths > 0]] = True
+        has_next = ~last[at]
+        up_next = np.zeros(len(at), dtype=bool)
+        up_next[has_next] = [_STARTS_UPPER.match(chunks[k]) is not None
+                             for k in local[at[has_next] + 1].tolist()]
+        after = at[up_next] + 1  # (up_next implies a next chunk in the same text)
+        seen[after] = table.view("out_upper")[ids[after - 1]]
+    code = seen * varies[ids]
+    if len(at):
+        code[at] = seen[at] + 2 * up_next
+    del seen, local
+    key = ids  # (reused in place)
+    key *= 4
+    key += code
+    del code
+    key *= n_groups
+    key += np.repeat(np.asarray(group_of_text, dtype=np.int64), lengths)
+    n_variants = 4 * len(out_state)
+    if n_variants * n_groups <= 4 * n_pos + 1_000_000:
+        tally = np.bincount(key, minlength=n_variants * n_groups)
+        key = np.flatnonzero(tally)
+        tally = tally[key]
+    else:
+        key, tally = np.unique(key, return_counts=True)
+    variant, group = np.divmod(key, n_groups)
+    # the terms of each (variant, group) tallied, gathered from the emission rows
+    row_end = table.view("row_end")
+    begin, end = row_end[variant], row_end[variant + 1]
+    n_terms = end - begin
+    total = int(n_terms.sum())
+    offsets = np.cumsum(n_terms) - n_terms
+    where = np.repeat(begin - offsets, n_terms) + np.arange(total, dtype=np.int64)
+    term = table.view("row_terms")[where]
+    present, row = np.unique(term, return_inverse=True)
+    matrix = sp.csr_array((np.repeat(tally, n_terms).astype(np.int64),
+                           (row.astype(np.int64), np.repeat(group, n_terms))),
+                          shape=(len(present), n_groups))
+    vocab = [table.terms[t] for t in present.tolist()]
+    order = sorted(range(len(vocab)), key=vocab.__getitem__)
+    matrix = matrix[np.asarray(order, dtype=np.int64)]
+    matrix.sum_duplicates()
+    matrix.eliminate_zeros()
+    matrix.sort_indices()
+    return [vocab[k] for k in order], matrix.astype(np.int64)
 
 
 def _bound_terms(lang: str, *, stopwords=True, stem: bool = False, ngram_range=(1, 1)):
@@ -669,6 +1375,23 @@ def _bound_terms(lang: str, *, stopwords=True, stem: bool = False, ngram_range=(
 
     return bound
 
+
+def _bound_counts(lang: str, *, stopwords=True, stem: bool = False, ngram_range=(1, 1)):
+    """The group counter of the fast path with the options of :func:`terms` resolved
+    once: ``(texts, group_of_text, n_groups) -> (terms, matrix) or None`` (see
+    ``_fast_term_counts``), or
+    None when these options always take the reference path (n-grams)."""
+    lang = check_lang(lang)
+    lo, hi = _check_ngram_range(ngram_range)
+    if not _USE_FAST_PATH or (lo, hi) != (1, 1):
+        return None
+    stop = _stopword_set(stopwords, lang)
+    stem = bool(stem)
+
+    def count(texts, group_of_text, n_groups):
+        return _fast_term_counts(texts, group_of_text, n_groups, lang, stop, stem)
+
+    return count
 
 class Analyzer:
     """A picklable ``str -> list[str]`` callable wrapping :func:`terms`.

@@ -99,6 +99,7 @@ def _child(stage: str, size: str) -> dict:
     from sklearn.feature_extraction.text import CountVectorizer
 
     import analysis  # noqa: F401  (import time is not part of any stage)
+    import pyarrow.compute  # noqa: F401  (imported lazily by the counting fast path)
     from analysis import load_corpus, term_counts
     from analysis.stream import count_rows
 

@@ -56,3 +56,23 @@ def test_normalize_is_length_preserving_and_idempotent(text):
 def test_normalize_changes_only_lookalike_characters(text):
     for a, b in zip(text, normalize(text)):
         assert a == b or b in "' -\n"
+
+
+def test_normalize_equals_the_translation_table_on_every_code_point():
+    import sys
+
+    from analysis.normalize import _TABLE
+
+    chars = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    assert normalize(chars) == chars.translate(_TABLE)
+    for c in chars:
+        assert normalize("ab" + c + "cd" + c) == ("ab" + c + "cd" + c).translate(_TABLE)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab é'’‘´\u00a0\u2009\u200b\ufeff\u2010\u2011\u2028\u0085-\n"))
+       | st.text())
+def test_normalize_equals_the_translation_table(text):
+    from analysis.normalize import _TABLE
+
+    assert normalize(text) == text.translate(_TABLE)

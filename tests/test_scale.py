@@ -260,3 +260,140 @@ def test_a_large_parquet_row_group_is_cut_into_partitions(tmp_path):
     ids = [i for p in parts for i in read_partition(p, columns=["doc_id"])["doc_id"]]
     assert ids == docs["doc_id"].tolist()
     assert same_counts(term_counts(path, n_jobs=2, progress=False), term_counts(docs))
+
+
+# --- the group counter (count_partition's fast path) == counting reference terms -----
+def reference_counts(texts, groups, lang="it", stopwords=True, stem=False):
+    """{group: Counter} of the reference terms, the slow and obvious way."""
+    from collections import Counter
+
+    out = {}
+    for text, group in zip(texts, groups):
+        out.setdefault(group, Counter()).update(reference(text, lang, stopwords, stem))
+    return out
+
+
+def group_counts(texts, groups, lang="it", stopwords=True, stem=False):
+    """{group: Counter} from the group counter, or None where it hands over."""
+    from collections import Counter
+
+    names = sorted(set(groups))
+    found = tokens_module._fast_term_counts(
+        texts, [names.index(g) for g in groups], len(names), lang,
+        _stopword_set(stopwords, lang), stem)
+    if found is None:
+        return None
+    vocab, matrix = found
+    assert vocab == sorted(vocab) and matrix.dtype == np.int64
+    dense = matrix.toarray()
+    return {g: Counter({t: int(n) for t, n in zip(vocab, dense[:, j]) if n})
+            for j, g in enumerate(names)}
+
+
+def safe(text):
+    return not tokens_module._FAST_UNSAFE_TEXT.search(text)
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+@pytest.mark.parametrize("stopwords", [True, False, ["leader", "Il", "un"]])
+@pytest.mark.parametrize("stem", [False, True])
+def test_group_counter_equals_reference_on_tricky_text(lang, stopwords, stem):
+    texts = [t for t in FAST_CASES if safe(t)] + [
+        "", "   ", "  Il testo  ", "J.", "J. R. Tolkien", "A. B. C. D", "U. E.", "E. E. Cummings",
+        "fine J.\nR. Rossi", "Kim Jong Un\tIl\u00a0La\u2028Di", " Un accordo", "vedi J. ",
+    ]
+    groups = [("Alfa", "Beta", "Gamma")[k % 3] for k in range(len(texts))]
+    got = group_counts(texts, groups, lang, stopwords, stem)
+    assert got == reference_counts(texts, groups, lang, stopwords, stem)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(TEXTS, st.sampled_from(["A", "B", "C"])), max_size=8),
+       st.sampled_from(["it", "en"]), st.sampled_from([True, False, ("un", "kim")]),
+       st.booleans())
+def test_group_counter_equals_reference_on_generated_text(rows, lang, stopwords, stem):
+    rows = [(t, g) for t, g in rows if safe(t)]
+    texts, groups = [t for t, _ in rows], [g for _, g in rows]
+    got = group_counts(texts, groups, lang, stopwords, stem)
+    if got is not None:
+        assert got == reference_counts(texts, groups, lang, stopwords, stem)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(max_size=40), max_size=5))
+def test_group_counter_equals_reference_on_any_unicode(texts):
+    texts = [t for t in texts if safe(t)]
+    groups = ["A"] * len(texts)
+    got = group_counts(texts, groups)
+    if got is not None:
+        assert got == reference_counts(texts, groups)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(TEXTS, st.sampled_from(["A", "B"])), min_size=1, max_size=6))
+def test_chunk_ids_without_arrow_are_the_same(rows):
+    texts = [t for t, _ in rows]
+    ids_a, chunks_a, lengths_a = tokens_module._chunk_ids_arrow(texts)
+    ids_p, chunks_p, lengths_p = tokens_module._chunk_ids_python(texts)
+    # Arrow also gives empty chunks for leading and trailing whitespace; otherwise the
+    # same chunks in the same order
+    seq_a = [chunks_a[i] for i in ids_a.tolist()]
+    seq_p = [chunks_p[i] for i in ids_p.tolist()]
+    assert [c for c in seq_a if c] == seq_p
+    assert lengths_p.tolist() == [len(t.split()) for t in texts]
+
+
+def test_arrow_splits_whitespace_exactly_like_str_split():
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.compute as pc
+    import sys
+
+    chars = [chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF]
+    texts = [f"a{c}b{c}{c}c" for c in chars]
+    split = pc.utf8_split_whitespace(pa.array(texts)).to_pylist()
+    assert [[x for x in got if x] for got in split] == [t.split() for t in texts]
+
+
+def test_group_counter_falls_back_without_arrow(monkeypatch):
+    monkeypatch.setattr(tokens_module, "_chunk_ids_arrow", lambda texts: None)
+    texts = [t for t in FAST_CASES if safe(t)] + ["J. R. Tolkien e Il Sole"]
+    groups = ["X"] * len(texts)
+    assert group_counts(texts, groups) == reference_counts(texts, groups)
+
+
+def test_count_partition_takes_the_reference_path_where_needed():
+    # a lone surrogate (Arrow refuses it), a zero-width space (unsafe), English text
+    docs = pd.DataFrame({
+        "source": ["A", "A", "B", "B"],
+        "text": pd.Series(["Kim \ud800 Il Lavrov", "zero\u200bwidth Il",
+                           "Il ministro J. R. Rossi", "Russia's army"], dtype=object),
+        "lang": ["it", "it", "it", "en"],
+    })
+    got = count_partition(docs)
+    want = reference_counts(docs.text[:3], docs.source[:3])
+    want["B"].update(reference("Russia's army", "en"))
+    assert {g: got.column(g) for g in got.groups} == {g: dict(c) for g, c in want.items()}
+    assert got.n_docs.tolist() == [2, 2]
+
+
+@given(st.text(alphabet=st.sampled_from("ab \x1b\x1c\x1d\x1e\x1f\x20\u200a\u200b\u200c\ufeff\ufffe"),
+               max_size=12))
+def test_unsafe_check_matches_the_pattern(text):
+    assert tokens_module._has_unsafe(text) == bool(tokens_module._FAST_UNSAFE.search(text))
+
+
+def test_texts_ending_in_whitespace_at_a_buffer_end_count_right():
+    # pyarrow 26's whitespace split sometimes gives an extra " " chunk for such a text
+    # (64 bytes of UTF-8 ending in spaces, last in its buffer): the texts are stripped
+    # first, and a chunk with whitespace in it would send the batch to the slow path
+    text = "ililIl L’\u2009il\u00a0il  6.0006.000\u2009città 🙂  🙂  🙂\u2009a  "
+    assert len(text.encode()) == 64
+    for _ in range(50):
+        assert group_counts([text], ["A"]) == reference_counts([text], ["A"])
+
+
+def test_a_chunk_with_whitespace_in_it_is_refused():
+    table = tokens_module._ChunkTable()
+    stop = _stopword_set(True, "it")
+    assert not tokens_module._add_chunks(table, ["kim", "a "], "it", stop, False)
+    assert tokens_module._add_chunks(table, ["kim", ""], "it", stop, False)
