@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import array
 import itertools
+import operator
 import re
 import threading
 from bisect import bisect_right
@@ -1195,30 +1196,42 @@ class _ChunkTable:
         self.terms: list[str] = []
         self.term_ids: dict[str, int] = {}
 
-    def _emit(self, kept) -> None:
+    def extend(self, chunks: list, entries: list, pairs: dict) -> None:
+        """Give ``chunks`` the next ids. ``entries[k]`` is the entry of ``chunks[k]`` as
+        from ``_miss``; an initial has ``pairs[k]`` = (entry before a non-capital, entry
+        before a capital) and ``entries[k] == pairs[k][0]``. Built with C-level
+        iteration (this runs once per distinct chunk, so it must not be slow)."""
+        first = len(self.out_state)
+        n = len(chunks)
+        self.ids.update(zip(chunks, range(first, first + n)))
+        out_state = [e[2] for e in entries]
+        out_upper = list(out_state)
+        varies = [e[0] != e[1] for e in entries]
+        initial = [False] * n
+        rows = list(itertools.chain.from_iterable(zip(
+            map(_FIRST, entries), map(_SECOND, entries),
+            itertools.repeat(()), itertools.repeat(()))))
+        for k, (_, upper) in pairs.items():
+            out_upper[k] = upper[2]
+            varies[k] = initial[k] = True
+            rows[4 * k + 2], rows[4 * k + 3] = upper[0], upper[1]
+        self.out_state.extend(out_state)
+        self.out_upper.extend(out_upper)
+        self.varies.extend(varies)
+        self.initial.extend(initial)
+        lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+        self.row_end.extend((np.cumsum(lengths) + self.row_end[-1]).tolist())
+        flat = list(itertools.chain.from_iterable(rows))
         term_ids = self.term_ids
-        for term in kept:
+        found = list(map(term_ids.get, flat))
+        for k in [k for k, tid in enumerate(found) if tid is None]:
+            term = flat[k]
             tid = term_ids.get(term)
             if tid is None:
                 tid = term_ids[term] = len(self.terms)
                 self.terms.append(term)
-            self.row_terms.append(tid)
-        self.row_end.append(len(self.row_terms))
-
-    def add(self, chunk: str, entry, pair=None) -> None:
-        """Give ``chunk`` the next id: ``entry`` as from ``_miss``, or for an initial
-        ``pair`` = (entry before a non-capital, entry before a capital)."""
-        self.ids[chunk] = len(self.out_state)
-        if pair is not None:
-            entry = pair[0]
-        self.out_state.append(entry[2])
-        self.out_upper.append(entry[2] if pair is None else pair[1][2])
-        self.varies.append(pair is not None or entry[0] != entry[1])
-        self.initial.append(pair is not None)
-        self._emit(entry[0])
-        self._emit(entry[1])
-        self._emit(() if pair is None else pair[1][0])
-        self._emit(() if pair is None else pair[1][1])
+            found[k] = tid
+        self.row_terms.extend(found)
 
     def view(self, name: str) -> np.ndarray:
         """A numpy copy of one of the arrays (a copy: a live view would stop the array
@@ -1228,6 +1241,8 @@ class _ChunkTable:
 
 
 _chunk_tables: dict = {}
+_FIRST = operator.itemgetter(0)
+_SECOND = operator.itemgetter(1)
 
 
 def _table_for(lang: str, stop, stem: bool) -> _ChunkTable:
@@ -1240,42 +1255,59 @@ def _table_for(lang: str, stop, stem: bool) -> _ChunkTable:
     return table
 
 
+def _plain_entry(chunk: str, stop, stemmer):
+    """The entry :func:`_simple_entry` gives for an ASCII word, optionally followed by
+    one of ``, ; : ! ?`` (most new chunks), without its regular expression; None for
+    any other chunk."""
+    core, out_state = chunk, 1
+    if chunk[-1] in ",;:!?":
+        core, out_state = chunk[:-1], 0
+    if not (core.isascii() and core.isalpha()):
+        return None
+    term = core.lower()
+    if term.startswith("www"):
+        return None
+    kept = ((stemmer.stem(term),) if stemmer else (term,))
+    if term not in stop:
+        return kept, kept, out_state
+    if not _name_cased(core):
+        return (), (), out_state
+    return (), kept, out_state
+
+
 def _add_chunks(table: _ChunkTable, chunks: list, lang: str, stop, stem: bool) -> bool:
     """Resolve chunks new to ``table`` (through the cache of ``_fast_terms``) and add
     them; False if one needs the reference path or is not a chunk at all (contains
     whitespace: a split gone wrong is new by definition, so it is always caught here)."""
+    # no whitespace in any chunk: splitting them all again loses no character
+    if sum(map(len, chunks)) != sum(map(len, " ".join(chunks).split())):
+        return False
     cache, initials = _caches_for(lang, stop, stem)
     stemmer = _stemmer(lang) if stem else None
-    if any(chunk and chunk.split() != [chunk] for chunk in chunks):
-        return False
-    for chunk in chunks:
-        entry = cache.get(chunk)
-        if entry is not None:
-            table.add(chunk, entry)
-            continue
-        if not chunk:  # Arrow gives empty strings for leading and trailing whitespace
-            table.add(chunk, ((), (), 0))
+    entries = list(map(cache.get, chunks))
+    pairs: dict[int, tuple] = {}
+    for k in [k for k, e in enumerate(entries) if e is None]:
+        chunk = chunks[k]
+        if not chunk:  # the chunk of an empty text in Arrow's split
+            entries[k] = ((), (), 0)
             continue
         if chunk[-1] == "." and _ENDS_INITIAL.search(chunk):
             pair = (_miss(chunk, "", cache, initials, lang, stop, stem),
                     _miss(chunk, "A", cache, initials, lang, stop, stem))
             if pair[0] is None or pair[1] is None:
                 return False
-            table.add(chunk, None, pair)
+            pairs[k] = pair
+            entries[k] = pair[0]
             continue
-        if chunk.isascii() and chunk.isalpha() and chunk.islower() \
-                and not chunk.startswith("www"):
-            # a plain lower-case word: what _simple_entry gives, without the regex
-            kept = () if chunk in stop else ((stemmer.stem(chunk),) if stemmer else (chunk,))
-            entry = (kept, kept, 1)
-        else:
+        entry = _plain_entry(chunk, stop, stemmer)
+        if entry is None:
             entry = _simple_entry(chunk, lang, stop, stemmer)
             if entry is None:
                 entry = _scanned_entry(chunk, lang, stop, stem, False)
                 if entry is None:
                     return False
-        cache[chunk] = entry
-        table.add(chunk, entry)
+        cache[chunk] = entries[k] = entry
+    table.extend(chunks, entries, pairs)
     return True
 
 

@@ -397,3 +397,14 @@ def test_a_chunk_with_whitespace_in_it_is_refused():
     stop = _stopword_set(True, "it")
     assert not tokens_module._add_chunks(table, ["kim", "a "], "it", stop, False)
     assert tokens_module._add_chunks(table, ["kim", ""], "it", stop, False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("abcIlLaEeWw.,;:!?'’«é9"), min_size=1, max_size=8),
+       st.sampled_from([True, False, ("il", "la")]), st.booleans(), st.sampled_from(["it", "en"]))
+def test_plain_entry_is_what_simple_entry_gives(chunk, stopwords, stem, lang):
+    stop = _stopword_set(stopwords, lang)
+    stemmer = tokens_module._stemmer(lang) if stem else None
+    plain = tokens_module._plain_entry(chunk, stop, stemmer)
+    if plain is not None:
+        assert plain == tokens_module._simple_entry(chunk, lang, stop, stemmer)
