@@ -91,19 +91,19 @@ def test_unsafe_characters_are_exactly_where_split_and_tokenizer_disagree():
     # the tokenizer matches on normalize(text) with the regex module's \s
     tokenizer_spaces = where(regex.compile(r"\s"), ALL_NORMALIZED)
     disagree = tokenizer_spaces ^ {c for c in ALL if c.isspace()}
-    assert disagree == set(tokens_module._SCAN_UNSAFE) == set("\x1c\x1d\x1e\x1f\u200b\ufeff")
+    assert disagree == set(tokens_module._UNSAFE_CHARS) == set("\x1c\x1d\x1e\x1f\u200b\ufeff")
 
 
 def test_normalize_keeps_spaces_and_capitals_where_the_fast_path_reads_the_original():
     # the next-capital test of the initials rule runs on the original text
-    unsafe = set(tokens_module._SCAN_UNSAFE)
+    unsafe = set(tokens_module._UNSAFE_CHARS)
     for pattern in (regex.compile(r"\s"), regex.compile(r"\p{Lu}")):
         assert where(pattern, ALL) - unsafe == where(pattern, ALL_NORMALIZED) - unsafe
 
 
 def test_characters_replaced_before_splitting_are_safe_spaces():
     for space in tokens_module._SCAN_SPACES:
-        assert space.isspace() and space not in tokens_module._SCAN_UNSAFE
+        assert space.isspace() and space not in tokens_module._UNSAFE_CHARS
 
 
 def test_line_break_candidates_are_the_characters_normalised_to_a_newline():
