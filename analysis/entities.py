@@ -1598,8 +1598,6 @@ def _prepare(docs, field_name):
     words, and this table's share of the corpus evidence (sets, added by union)."""
     prepared = []
     mid_caps: set = set()
-    lower: set = set()
-    chunks: set = set()  # distinct whitespace-separated chunks, for the lower-case words
     for doc_id, source, text, lang in _texts(docs, field_name):
         norm = _normalized(text)
         sents = sentence_spans(text, lang) if text else []
@@ -1609,13 +1607,38 @@ def _prepare(docs, field_name):
             if not _fast_is_initial(norm, a, sent_starts[bisect_right(sent_starts, a) - 1]
                                     if sent_starts else 0):
                 mid_caps.add(norm[a:b])
-        chunks.update(norm.split())
-        if len(chunks) > _MAX_CHUNKS:  # bounded memory; only costs repeated work
-            lower.update(_LOWER_WORD.findall(" ".join(chunks)))
-            chunks.clear()
         prepared.append((doc_id, source, text, lang, norm, sent_starts, words))
-    lower.update(_LOWER_WORD.findall(" ".join(chunks)))
-    return prepared, mid_caps, lower
+    return prepared, mid_caps, _lower_words([p[4] for p in prepared])
+
+
+def _lower_words(norms: list) -> set:
+    """The lower-case words of the texts, found once per distinct whitespace-separated
+    chunk (a word never spans whitespace and the pattern's lookbehind stops at it)."""
+    lower: set = set()
+    for k in range(0, len(norms), _MAX_TEXTS):  # bounded memory; only costs repeated work
+        lower.update(_LOWER_WORD.findall(" ".join(_distinct_chunks(norms[k : k + _MAX_TEXTS]))))
+    return lower
+
+
+def _distinct_chunks(texts: list):
+    """The distinct ``str.split`` chunks of the texts, by Arrow when it can (its split
+    is the same as ``str.split``; stripped first, see ``analysis.tokens``), else a set."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # pragma: no cover - pyarrow is a core dependency
+        pa = None
+    if pa is not None:
+        try:
+            split = pc.utf8_split_whitespace(pa.array([t.strip() for t in texts],
+                                                      type=pa.string()))
+            return pc.unique(split.flatten()).to_pylist()
+        except (pa.ArrowException, UnicodeError):  # e.g. a lone surrogate
+            pass
+    chunks: set = set()
+    for text in texts:
+        chunks.update(text.split())
+    return chunks
 
 
 def _records(prepared, gaz: Gazetteer, evidence: _Evidence) -> list:
@@ -1686,7 +1709,7 @@ def _dask_mentions(docs, *, client, gaz, min_zipf, batch_size) -> pd.DataFrame:
         return _finalise(records, gaz)
 
 
-_MAX_CHUNKS = 500_000
+_MAX_TEXTS = 20_000  # texts whose distinct chunks are held at once
 
 
 def _link_partials(pieces: list, gaz: Gazetteer) -> None:

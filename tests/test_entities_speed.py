@@ -360,8 +360,18 @@ def test_chunk_set_is_bounded(monkeypatch):
     module = importlib.import_module("analysis.entities")  # the module, not the function
     docs = docs_of(*EDGE_TEXTS)
     expected = _reference_entities(docs)
-    monkeypatch.setattr(module, "_MAX_CHUNKS", 3)  # flushed after almost every document
+    monkeypatch.setattr(module, "_MAX_TEXTS", 2)  # distinct chunks of two texts at a time
     pd.testing.assert_frame_equal(entities_function(docs), expected)
+
+
+def test_lower_words_without_arrow_are_the_same(monkeypatch):
+    import importlib
+
+    module = importlib.import_module("analysis.entities")
+    texts = [module._normalized(t) for t in EDGE_TEXTS] + ["  a capo  ", "", "\u2009x\u2009 "]
+    with_arrow = module._lower_words(texts)
+    monkeypatch.setattr(module, "_distinct_chunks", lambda ts: {c for t in ts for c in t.split()})
+    assert module._lower_words(texts) == with_arrow
 
 
 @pytest.fixture(scope="module")

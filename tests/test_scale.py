@@ -408,3 +408,15 @@ def test_plain_entry_is_what_simple_entry_gives(chunk, stopwords, stem, lang):
     plain = tokens_module._plain_entry(chunk, stop, stemmer)
     if plain is not None:
         assert plain == tokens_module._simple_entry(chunk, lang, stop, stemmer)
+
+
+BENCH_10K = tokens_module.__file__.replace("analysis/tokens.py", "build/bench/news-10k.jsonl")
+
+
+@pytest.mark.skipif(not __import__("os").path.exists(BENCH_10K),
+                    reason="benchmark corpus not generated (make benchmark)")
+def test_group_counter_equals_reference_on_benchmark_articles():
+    docs = pd.read_json(BENCH_10K, lines=True, nrows=3000).iloc[1000:]
+    got = count_partition(docs)
+    want = reference_counts(docs.text.tolist(), docs.source.tolist())
+    assert {g: got.column(g) for g in got.groups} == {g: dict(c) for g, c in want.items()}
