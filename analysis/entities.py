@@ -102,7 +102,7 @@ import yaml
 from .langs import check_lang
 from .normalize import APOSTROPHES, HYPHENS, NEWLINES, SPACES, normalize
 from .resources import resource_path
-from .tokens import sentence_spans, stopwords, token_spans
+from .tokens import _arrow_split, sentence_spans, stopwords, token_spans
 
 __all__ = [
     "ENTITY_TYPES",
@@ -770,6 +770,12 @@ class _ReferenceExtractor:
         m = self.head_before.search(norm, max(floor, run[0][0] - _CONTEXT), run[0][0])
         if m and norm[run[0][0]:run[0][1]].lower() not in cues["org_heads"]:
             start_override = m.start()
+        return self._finish_run(norm, run, floor, doc_caps, start_override)
+
+    def _finish_run(self, norm: str, run: list, floor: int, doc_caps, start_override) -> list:
+        """The end of :meth:`_run` (and of the fast path's run): an institution head
+        after the run, segmentation, the head overrides, qualification and the keep test."""
+        cues = self.cues
         end_override = None
         last = norm[run[-1][0]:run[-1][1]]
         if last.lower() in cues["org_heads"]:
@@ -1232,33 +1238,7 @@ class _Extractor(_ReferenceExtractor):
             if self._maybe_after_particle(norm, run[0][0]) else None
         if m and norm[run[0][0]:run[0][1]].lower() not in cues["org_heads"]:
             start_override = m.start()
-        end_override = None
-        last = norm[run[-1][0]:run[-1][1]]
-        if last.lower() in cues["org_heads"]:
-            c = self.complement.match(norm, run[-1][1])
-            if c and c.group(1) not in self.stop:
-                end_override = c.end()
-            else:
-                m = self.adjective_after.match(norm, run[-1][1])
-                while m is not None:
-                    if self.lookup(norm[run[-1][0]:m.end()])[0] is not None:
-                        end_override = m.end()
-                        break
-                    cut = norm.rfind(" ", run[-1][1], m.end())
-                    m = self.adjective_after.match(norm, run[-1][1], cut) if cut > run[-1][1] else None
-        pieces = self._segment(norm, run, floor, doc_caps)
-        if start_override is not None and pieces and pieces[0].start == run[0][0]:
-            extended = self.lookup(norm[start_override:pieces[0].end])
-            if pieces[0].canonical is None or extended[0] is not None:
-                pieces[0].start = start_override
-                pieces[0].found = "org_head"
-                self._relookup(norm, pieces[0])
-        if end_override is not None and pieces and pieces[-1].end == run[-1][1]:
-            pieces[-1].end = end_override
-            pieces[-1].found = "org_head"
-            self._relookup(norm, pieces[-1])
-        pieces = self._qualify(norm, pieces)
-        return [p for p in pieces if self._keep(norm, p, floor)]
+        return self._finish_run(norm, run, floor, doc_caps, start_override)
 
     def _known_piece(self, norm: str, a: int, b: int, found: str, floor: int) -> _Piece:
         surface = norm[a:b]
@@ -1622,19 +1602,12 @@ def _lower_words(norms: list) -> set:
 
 def _distinct_chunks(texts: list):
     """The distinct ``str.split`` chunks of the texts, by Arrow when it can (its split
-    is the same as ``str.split``; stripped first, see ``analysis.tokens``), else a set."""
-    try:
-        import pyarrow as pa
+    is the same as ``str.split``), else a set."""
+    split = _arrow_split(texts)
+    if split is not None:
         import pyarrow.compute as pc
-    except ImportError:  # pragma: no cover - pyarrow is a core dependency
-        pa = None
-    if pa is not None:
-        try:
-            split = pc.utf8_split_whitespace(pa.array([t.strip() for t in texts],
-                                                      type=pa.string()))
-            return pc.unique(split.flatten()).to_pylist()
-        except (pa.ArrowException, UnicodeError):  # e.g. a lone surrogate
-            pass
+
+        return pc.unique(split.flatten()).to_pylist()
     chunks: set = set()
     for text in texts:
         chunks.update(text.split())

@@ -1136,19 +1136,29 @@ def _caches_for(lang: str, stop, stem: bool) -> tuple[dict, dict]:
 _ARROW_MAX_CHARS = 200_000_000  # texts per Arrow call (its string offsets are 32-bit)
 
 
-def _chunk_ids_arrow(texts: Sequence[str]):
-    """(chunk id per position, distinct chunks in id order, chunks per text), or None
-    if Arrow is missing or refuses a text (lone surrogates)."""
+def _arrow_split(texts: Sequence[str]):
+    """The ``str.split`` chunks of each text as an Arrow list array, or None if Arrow
+    is missing or refuses a text (a lone surrogate). Texts are stripped first: pyarrow
+    26 sometimes returns a whitespace chunk for a text that ends in whitespace at the
+    end of its buffer (it reads past it); ``_add_chunks`` also refuses such a chunk."""
     try:
         import pyarrow as pa
         import pyarrow.compute as pc
     except ImportError:  # pragma: no cover - pyarrow is a core dependency
         return None
     try:
-        # stripped: pyarrow 26 sometimes returns a whitespace chunk for a text that ends
-        # in whitespace at the end of its buffer (reads past it); see _add_chunks too
-        chunks = pc.utf8_split_whitespace(pa.array([t.strip() for t in texts], type=pa.string()))
+        return pc.utf8_split_whitespace(pa.array([t.strip() for t in texts], type=pa.string()))
     except (pa.ArrowException, UnicodeError):
+        return None
+
+
+def _chunk_ids_arrow(texts: Sequence[str]):
+    """(chunk id per position, distinct chunks in id order, chunks per text), or None
+    when :func:`_arrow_split` cannot split the texts."""
+    import pyarrow.compute as pc
+
+    chunks = _arrow_split(texts)
+    if chunks is None:
         return None
     lengths = pc.list_value_length(chunks).to_numpy(zero_copy_only=False)
     encoded = pc.dictionary_encode(chunks.flatten())
@@ -1164,7 +1174,7 @@ def _chunk_ids_python(texts: Sequence[str]):
                           itertools.count()), dtype=np.int64)
     lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     # setdefault stored the position of each chunk's first occurrence: make ids dense
-    first, ids = np.unique(ids, return_inverse=True)
+    _, ids = np.unique(ids, return_inverse=True)
     return ids.astype(np.int32), list(seen), lengths
 
 
